@@ -1,0 +1,502 @@
+package io.snkv;
+
+import io.snkv.internal.btree.IndexTree;
+import io.snkv.internal.btree.IndexTreeWriter;
+import io.snkv.internal.btree.IntegrityChecker;
+import io.snkv.internal.btree.PageReader;
+import io.snkv.internal.btree.SnapshotPages;
+import io.snkv.internal.btree.SnkvLayout;
+import io.snkv.internal.btree.TreeCursor;
+import io.snkv.internal.btree.TxnPages;
+import io.snkv.internal.pager.Pager;
+import io.snkv.internal.pager.Snapshot;
+import io.snkv.internal.pager.WriteTxn;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An SNKV key-value store: one SQLite-format database file holding byte-array keys and values.
+ *
+ * <p>Every operation outside an explicit transaction is its own atomic transaction. {@link #begin}
+ * starts an explicit one bound to the calling thread; that thread's operations then run inside it
+ * until {@link #commit} or {@link #rollback}. An error inside a write transaction rolls it back.
+ *
+ * <p>Thread-safe: one write transaction at a time (other writers wait), readers concurrent with it.
+ * In WAL mode each read sees one committed snapshot and never a half-done transaction.
+ */
+public final class KVStore implements AutoCloseable {
+    private final Path path;
+    private final KVStoreConfig config;
+    private final Pager pager;
+    private final int defaultRoot;
+    private final boolean autoVacuum;
+    private final ThreadLocal<Txn> current = new ThreadLocal<>();
+    /** Bumped by every write; iterators inside a write transaction re-seek when it moved. */
+    private final AtomicLong writes = new AtomicLong();
+    private volatile boolean closed;
+
+    /** A thread's explicit transaction. */
+    private static final class Txn {
+        final WriteTxn write;
+        final Snapshot read;
+        final PageReader pages;
+        IndexTreeWriter writer;
+
+        Txn(WriteTxn write, Snapshot read, PageReader pages) {
+            this.write = write;
+            this.read = read;
+            this.pages = pages;
+        }
+    }
+
+    private KVStore(Path path, KVStoreConfig config, Pager pager, int defaultRoot, boolean autoVacuum) {
+        this.path = path;
+        this.config = config;
+        this.pager = pager;
+        this.defaultRoot = defaultRoot;
+        this.autoVacuum = autoVacuum;
+    }
+
+    /** Opens or creates the store at {@code path} with the default settings. */
+    public static KVStore open(Path path) {
+        return open(path, KVStoreConfig.defaults());
+    }
+
+    /** Opens or creates the store at {@code path}. */
+    public static KVStore open(Path path, KVStoreConfig config) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(config, "config");
+        Pager pager = Pager.open(config.storage(), path, new Pager.Options(config.journalMode(), config.syncLevel(),
+                config.cacheSize(), config.pageSize(), config.readOnly(), config.busyTimeout().toMillis(),
+                config.walSizeLimit()));
+        try {
+            if (pager.pageCount() == 0) {
+                if (config.readOnly()) {
+                    throw new CorruptDatabaseException(path, 0, "empty file opened read-only: not an SNKV database");
+                }
+                WriteTxn t = pager.beginWrite();
+                try {
+                    SnkvLayout.initialize(new TxnPages(t), pager.journalMode() == JournalMode.WAL);
+                    t.commit();
+                } finally {
+                    t.rollback();
+                }
+            }
+            int root;
+            boolean av;
+            try (Snapshot s = pager.beginRead()) {
+                SnapshotPages pages = new SnapshotPages(s);
+                if (SnkvLayout.defaultRoot(pages) == 0) {
+                    throw new CorruptDatabaseException(path, 1, "not an SNKV database (meta slot 1, the default family root, is 0)");
+                }
+                guard(path, () -> {
+                    SnkvLayout.validate(pages);
+                    return null;
+                });
+                root = SnkvLayout.defaultRoot(pages);
+                av = SnkvLayout.autoVacuum(pages);
+            }
+            return new KVStore(path, config, pager, root, av);
+        } catch (RuntimeException e) {
+            try {
+                pager.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public KVStoreConfig config() {
+        return config;
+    }
+
+    /** The journal mode in force (a read-only open keeps the file's own). */
+    public JournalMode journalMode() {
+        return pager.journalMode();
+    }
+
+    // ---- data ----
+
+    /** Stores {@code value} under {@code key}, replacing any value there. */
+    public void put(byte[] key, byte[] value) {
+        checkKey(key);
+        checkValue(value);
+        write(w -> {
+            w.put(key, value);
+            return null;
+        });
+    }
+
+    /** Stores {@code value} only when {@code key} is absent; true when it did. */
+    public boolean putIfAbsent(byte[] key, byte[] value) {
+        checkKey(key);
+        checkValue(value);
+        return write(w -> {
+            if (w.reader().exists(key)) {
+                return false;
+            }
+            w.put(key, value);
+            return true;
+        });
+    }
+
+    /** The value stored under {@code key}, or empty. */
+    public Optional<byte[]> get(byte[] key) {
+        checkKey(key);
+        return Optional.ofNullable(read(t -> t.get(key)));
+    }
+
+    public boolean exists(byte[] key) {
+        checkKey(key);
+        return read(t -> t.exists(key));
+    }
+
+    /** Removes {@code key}; true when it was there. */
+    public boolean delete(byte[] key) {
+        checkKey(key);
+        return write(w -> w.delete(key));
+    }
+
+    /** Number of entries. Walks the whole tree (SNKV keeps no stored count). */
+    public long count() {
+        return read(IndexTree::count);
+    }
+
+    public void put(String key, String value) {
+        put(utf8(key), utf8(value));
+    }
+
+    public Optional<String> getString(String key) {
+        return get(utf8(key)).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    public boolean delete(String key) {
+        return delete(utf8(key));
+    }
+
+    public boolean exists(String key) {
+        return exists(utf8(key));
+    }
+
+    private static byte[] utf8(String s) {
+        return Objects.requireNonNull(s, "key/value").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A forward iterator over every entry; close it. */
+    public KVIterator iterator() {
+        checkOpen();
+        Txn t = current.get();
+        if (t != null) {
+            return new StoreIterator(this, new IndexTree(t.pages, defaultRoot), null, t.write != null);
+        }
+        Snapshot s = pager.beginRead();
+        return new StoreIterator(this, new IndexTree(new SnapshotPages(s), defaultRoot), s, false);
+    }
+
+    // ---- transactions ----
+
+    /** Starts an explicit transaction on this thread: a write transaction, or a read snapshot. */
+    public void begin(boolean write) {
+        checkOpen();
+        if (current.get() != null) {
+            throw new KVException(ErrorCode.MISUSE, "a transaction is already open on this thread");
+        }
+        if (write) {
+            WriteTxn w = pager.beginWrite();
+            current.set(new Txn(w, null, new TxnPages(w)));
+        } else {
+            Snapshot s = pager.beginRead();
+            current.set(new Txn(null, s, new SnapshotPages(s)));
+        }
+    }
+
+    /** Commits this thread's transaction. */
+    public void commit() {
+        checkOpen();
+        Txn t = current.get();
+        if (t == null) {
+            throw new KVException(ErrorCode.MISUSE, "no transaction is open on this thread");
+        }
+        current.remove();
+        if (t.write != null) {
+            try {
+                t.write.commit();
+            } finally {
+                t.write.rollback();
+            }
+        } else {
+            t.read.close();
+        }
+    }
+
+    /** Drops this thread's transaction. */
+    public void rollback() {
+        checkOpen();
+        Txn t = current.get();
+        if (t == null) {
+            throw new KVException(ErrorCode.MISUSE, "no transaction is open on this thread");
+        }
+        current.remove();
+        end(t);
+    }
+
+    private static void end(Txn t) {
+        if (t.write != null) {
+            t.write.rollback();
+        } else {
+            t.read.close();
+        }
+    }
+
+    /** Whether this thread has an open transaction. */
+    public boolean inTransaction() {
+        return current.get() != null;
+    }
+
+    // ---- maintenance ----
+
+    public CheckpointResult checkpoint(CheckpointMode mode) {
+        checkOpen();
+        Objects.requireNonNull(mode, "mode");
+        if (current.get() != null && current.get().write != null) {
+            throw new KVException(ErrorCode.LOCKED, "cannot checkpoint inside a write transaction");
+        }
+        return pager.checkpoint(mode);
+    }
+
+    /** fsync of the database (and WAL), whatever the sync level. */
+    public void sync() {
+        checkOpen();
+        pager.sync();
+    }
+
+    /** Walks every page; returns the problems found, in words, or an empty list for a sound file. */
+    public List<String> integrityCheck() {
+        checkOpen();
+        Txn t = current.get();
+        if (t != null) {
+            return IntegrityChecker.check(t.pages);
+        }
+        try (Snapshot s = pager.beginRead()) {
+            return IntegrityChecker.check(new SnapshotPages(s));
+        }
+    }
+
+    /** Rolls back this thread's open transaction, checkpoints the WAL into the file and closes it. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Txn t = current.get();
+        if (t != null) {
+            current.remove();
+            end(t);
+        }
+        pager.close();
+    }
+
+    // ---- plumbing ----
+
+    long writeCount() {
+        return writes.get();
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("store is closed: " + path);
+        }
+    }
+
+    private void checkKey(byte[] key) {
+        checkOpen();
+        Objects.requireNonNull(key, "key");
+        if (key.length == 0) {
+            throw new KVException(ErrorCode.MISUSE, "key must not be empty");
+        }
+        if (key.length > config.maxKeySize()) {
+            throw new KVException(ErrorCode.TOOBIG, "key of " + key.length + " bytes exceeds the limit of "
+                    + config.maxKeySize() + " bytes (maxKeySize)");
+        }
+    }
+
+    private void checkValue(byte[] value) {
+        Objects.requireNonNull(value, "value");
+        if (value.length > config.maxValueSize()) {
+            throw new KVException(ErrorCode.TOOBIG, "value of " + value.length + " bytes exceeds the limit of "
+                    + config.maxValueSize() + " bytes (maxValueSize)");
+        }
+    }
+
+    private interface WriteOp<R> {
+        R apply(IndexTreeWriter w);
+    }
+
+    private interface ReadOp<R> {
+        R apply(IndexTree t);
+    }
+
+    private <R> R write(WriteOp<R> op) {
+        Txn t = current.get();
+        if (t != null) {
+            if (t.write == null) {
+                throw new ReadOnlyException("cannot write inside a read transaction");
+            }
+            if (t.writer == null) {
+                t.writer = new IndexTreeWriter((TxnPages) t.pages, defaultRoot, autoVacuum);
+            }
+            try {
+                R r = guard(path, () -> op.apply(t.writer));
+                writes.incrementAndGet();
+                return r;
+            } catch (RuntimeException e) {
+                // A half-applied change must not be committed: the whole transaction goes.
+                current.remove();
+                end(t);
+                throw e;
+            }
+        }
+        WriteTxn w = pager.beginWrite();
+        try {
+            R r = guard(path, () -> op.apply(new IndexTreeWriter(new TxnPages(w), defaultRoot, autoVacuum)));
+            writes.incrementAndGet();
+            w.commit();
+            return r;
+        } finally {
+            w.rollback();
+        }
+    }
+
+    private <R> R read(ReadOp<R> op) {
+        Txn t = current.get();
+        if (t != null) {
+            return guard(path, () -> op.apply(new IndexTree(t.pages, defaultRoot)));
+        }
+        try (Snapshot s = pager.beginRead()) {
+            return guard(path, () -> op.apply(new IndexTree(new SnapshotPages(s), defaultRoot)));
+        }
+    }
+
+    /**
+     * Runs a b-tree operation, turning what only damaged bytes can cause (an index or size out of
+     * bounds that the format checks did not foresee) into {@link CorruptDatabaseException}.
+     */
+    static <R> R guard(Path path, java.util.function.Supplier<R> body) {
+        try {
+            return body.get();
+        } catch (IndexOutOfBoundsException | NegativeArraySizeException | ArithmeticException e) {
+            CorruptDatabaseException c = new CorruptDatabaseException(path, 0, "malformed page content (" + e + ")");
+            c.initCause(e);
+            throw c;
+        }
+    }
+
+    /** The iterator over the default family. */
+    private static final class StoreIterator implements KVIterator {
+        private final KVStore store;
+        private final IndexTree tree;
+        private final Snapshot snapshot;
+        private final boolean seesWrites;
+        private TreeCursor cursor;
+        private byte[] lastKey;
+        private long seenWrites;
+        private boolean closed;
+
+        StoreIterator(KVStore store, IndexTree tree, Snapshot snapshot, boolean seesWrites) {
+            this.store = store;
+            this.tree = tree;
+            this.snapshot = snapshot;
+            this.seesWrites = seesWrites;
+        }
+
+        @Override
+        public boolean first() {
+            check();
+            cursor = tree.cursor();
+            seenWrites = store.writeCount();
+            boolean ok = guard(store.path, cursor::first);
+            lastKey = ok ? cursor.key() : null;
+            return ok;
+        }
+
+        @Override
+        public boolean next() {
+            check();
+            if (cursor == null || !cursor.valid()) {
+                return false;
+            }
+            boolean ok;
+            if (seesWrites && store.writeCount() != seenWrites) {
+                // The tree changed under us: find our place again by key.
+                seenWrites = store.writeCount();
+                cursor = tree.cursor();
+                byte[] k = lastKey;
+                ok = guard(store.path, () -> cursor.seek(k));
+                if (ok && java.util.Arrays.equals(cursor.key(), k)) {
+                    ok = guard(store.path, cursor::next);
+                }
+            } else {
+                ok = guard(store.path, cursor::next);
+            }
+            lastKey = ok ? cursor.key() : null;
+            return ok;
+        }
+
+        @Override
+        public boolean valid() {
+            return !closed && cursor != null && cursor.valid();
+        }
+
+        @Override
+        public byte[] key() {
+            check();
+            if (!valid()) {
+                throw new IllegalStateException("iterator is not positioned on an entry");
+            }
+            return lastKey.clone();
+        }
+
+        @Override
+        public byte[] value() {
+            check();
+            if (!valid()) {
+                throw new IllegalStateException("iterator is not positioned on an entry");
+            }
+            if (seesWrites && store.writeCount() != seenWrites) {
+                byte[] v = store.get(lastKey).orElse(null);
+                if (v == null) {
+                    throw new KVException(ErrorCode.NOTFOUND, "the current entry was deleted");
+                }
+                return v;
+            }
+            return guard(store.path, cursor::value);
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                if (snapshot != null) {
+                    snapshot.close();
+                }
+            }
+        }
+
+        private void check() {
+            if (closed) {
+                throw new IllegalStateException("iterator is closed");
+            }
+            store.checkOpen();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The only code that touches the file system: {@link io.snkv.internal.io.Storage} opens, probes and
+ * deletes files; {@link io.snkv.internal.io.StorageFile} reads, writes, truncates and syncs one. Every
+ * layer above goes through these two interfaces, so a test can put a fault-injecting storage under a
+ * whole store and fail the Nth write or fsync.
+ *
+ * <p>Calls nothing above it.
+ */
+package io.snkv.internal.io;

@@ -1,0 +1,122 @@
+package io.snkv.internal.pager;
+
+import io.snkv.CorruptDatabaseException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The write transaction. Changed pages live here as private copies until {@link #commit} hands them
+ * to the log; {@link #rollback} drops them. Used by one thread.
+ */
+public final class WriteTxn {
+    private final Pager pager;
+    private final Snapshot base;
+    final Map<Integer, byte[]> dirty = new HashMap<>();
+    final int startSize;
+    int dbSize;
+    private boolean ended;
+
+    WriteTxn(Pager pager, int dbSize) {
+        this.pager = pager;
+        this.startSize = dbSize;
+        this.dbSize = dbSize;
+        this.base = pager.writerSnapshot();
+    }
+
+    /** The page as this transaction sees it; callers must not modify it. */
+    public byte[] page(int pgno) {
+        byte[] d = dirty.get(pgno);
+        if (d != null) {
+            return d;
+        }
+        if (pgno < 1 || pgno > dbSize) {
+            throw pager.corrupt(pgno, "page number out of range (database has " + dbSize + " pages)");
+        }
+        if (pgno > startSize) {
+            return new byte[pager.pageSize()];
+        }
+        return base.page(pgno);
+    }
+
+    /** The committed version from before this transaction. */
+    byte[] base(int pgno) {
+        return base.page(pgno);
+    }
+
+    /** A private copy of the page, modifiable until commit. */
+    public byte[] writable(int pgno) {
+        byte[] d = dirty.get(pgno);
+        if (d == null) {
+            d = page(pgno).clone();
+            dirty.put(pgno, d);
+        }
+        return d;
+    }
+
+    /** A zero-filled private page. */
+    public byte[] fresh(int pgno) {
+        if (pgno < 1 || pgno > dbSize) {
+            throw pager.corrupt(pgno, "page number out of range (database has " + dbSize + " pages)");
+        }
+        byte[] d = new byte[pager.pageSize()];
+        dirty.put(pgno, d);
+        return d;
+    }
+
+    public int pageCount() {
+        return dbSize;
+    }
+
+    public void setPageCount(int pages) {
+        if (pages < dbSize) {
+            dirty.keySet().removeIf(pg -> pg > pages);
+        }
+        dbSize = pages;
+    }
+
+    public int pageSize() {
+        return pager.pageSize();
+    }
+
+    public int usableSize() {
+        return pager.usableSize();
+    }
+
+    public CorruptDatabaseException corrupt(int pgno, String what) {
+        return pager.corrupt(pgno, what);
+    }
+
+    /** Makes the changes durable (as the sync level says) and visible, then ends the transaction. */
+    public void commit() {
+        checkActive();
+        try {
+            pager.commit(this);
+        } finally {
+            endIfOpen();
+        }
+    }
+
+    /** Drops every change and ends the transaction. */
+    public void rollback() {
+        endIfOpen();
+    }
+
+    void endIfOpen() {
+        if (!ended) {
+            ended = true;
+            dirty.clear();
+            base.close();
+            pager.endWrite();
+        }
+    }
+
+    public boolean isActive() {
+        return !ended;
+    }
+
+    private void checkActive() {
+        if (ended) {
+            throw new IllegalStateException("transaction already ended");
+        }
+    }
+}
