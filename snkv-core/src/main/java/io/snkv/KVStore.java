@@ -425,7 +425,7 @@ public final class KVStore implements AutoCloseable {
             cursor = tree.cursor();
             seenWrites = store.writeCount();
             boolean ok = guard(store.path, cursor::first);
-            lastKey = ok ? cursor.key() : null;
+            remember(ok);
             return ok;
         }
 
@@ -448,8 +448,13 @@ public final class KVStore implements AutoCloseable {
             } else {
                 ok = guard(store.path, cursor::next);
             }
-            lastKey = ok ? cursor.key() : null;
+            remember(ok);
             return ok;
+        }
+
+        /** Inside a write transaction the key is kept to find the place again after a write. */
+        private void remember(boolean ok) {
+            lastKey = ok && seesWrites ? cursor.key() : null;
         }
 
         @Override
@@ -463,7 +468,7 @@ public final class KVStore implements AutoCloseable {
             if (!valid()) {
                 throw new IllegalStateException("iterator is not positioned on an entry");
             }
-            return lastKey.clone();
+            return lastKey != null ? lastKey.clone() : guard(store.path, cursor::key);
         }
 
         @Override

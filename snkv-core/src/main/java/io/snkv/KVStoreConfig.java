@@ -72,7 +72,7 @@ public final class KVStoreConfig {
     public int pageSize() { return pageSize; }
     public boolean readOnly() { return readOnly; }
     public Duration busyTimeout() { return busyTimeout; }
-    /** WAL frames after which a commit checkpoints automatically; 0 = only at close and on demand. */
+    /** Commits after which a PASSIVE checkpoint runs automatically (SNKV's meaning); 0 = only at close and on demand. */
     public int walSizeLimit() { return walSizeLimit; }
     public int maxKeySize() { return maxKeySize; }
     public int maxValueSize() { return maxValueSize; }
@@ -144,12 +144,15 @@ public final class KVStoreConfig {
             return this;
         }
 
-        /** Checkpoint automatically once the WAL holds this many frames; 0 disables it. */
-        public Builder walSizeLimit(int frames) {
-            if (frames < 0) {
-                throw new IllegalArgumentException("walSizeLimit must not be negative, got " + frames);
+        /**
+         * Run a PASSIVE checkpoint after every {@code commits} committed write transactions, as the C
+         * library's {@code walSizeLimit} does; 0 (the default) checkpoints only at close and on demand.
+         */
+        public Builder walSizeLimit(int commits) {
+            if (commits < 0) {
+                throw new IllegalArgumentException("walSizeLimit must not be negative, got " + commits);
             }
-            this.walSizeLimit = frames;
+            this.walSizeLimit = commits;
             return this;
         }
 

@@ -82,6 +82,39 @@ public final class IndexTree {
         return v;
     }
 
+    /**
+     * Compares {@code key} with the key of cell {@code i} of {@code p}, reading the key in place when
+     * it lies wholly on the page (the common case: no Cell object, no copy).
+     */
+    int compareAt(byte[] key, BTreePage p, int i) {
+        byte[] d = p.data;
+        int usable = p.usable;
+        int off = p.cellOffset(i);
+        int pos = off + (p.leaf ? 0 : 4);
+        if (off < p.ptrStart || pos >= usable) {
+            return compare(key, p, Cell.parse(p, i, g, r));
+        }
+        long payload;
+        int b0 = d[pos] & 0xff;
+        if (b0 < 0x80) {
+            payload = b0;
+            pos += 1;
+        } else if (pos + 1 < usable && (d[pos + 1] & 0x80) == 0) {
+            payload = ((long) (b0 & 0x7f) << 7) | (d[pos + 1] & 0xff);
+            pos += 2;
+        } else {
+            return compare(key, p, Cell.parse(p, i, g, r));
+        }
+        if (payload > g.maxLocalIndex || payload < 4 || pos + payload > usable) {
+            return compare(key, p, Cell.parse(p, i, g, r));
+        }
+        int kl = ((d[pos] & 0xff) << 24) | ((d[pos + 1] & 0xff) << 16) | ((d[pos + 2] & 0xff) << 8) | (d[pos + 3] & 0xff);
+        if (kl < 0 || kl > payload - 4) {
+            throw r.corrupt(p.pgno, "entry key length " + kl + " exceeds its payload of " + payload + " bytes");
+        }
+        return Bytes.compareKeys(key, 0, key.length, d, pos + 4, kl);
+    }
+
     /** Finds {@code key}: the path ends at the matching cell, or at the leaf slot where it would go. */
     TreePath search(byte[] key) {
         TreePath path = new TreePath();
@@ -93,7 +126,7 @@ public final class IndexTree {
             int hi = p.nCells - 1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                int cmp = compare(key, p, Cell.parse(p, mid, g, r));
+                int cmp = compareAt(key, p, mid);
                 if (cmp == 0) {
                     path.push(pg, mid);
                     path.found = true;

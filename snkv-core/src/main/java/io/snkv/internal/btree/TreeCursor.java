@@ -38,7 +38,7 @@ public final class TreeCursor {
             int hi = p.nCells - 1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                int cmp = t.compare(key, p, Cell.parse(p, mid, t.g, t.r));
+                int cmp = t.compareAt(key, p, mid);
                 if (cmp == 0) {
                     pages[++top] = p;
                     idx[top] = mid;

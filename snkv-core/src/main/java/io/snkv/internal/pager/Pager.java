@@ -435,7 +435,7 @@ public final class Pager implements AutoCloseable {
         }
         int[] pgnos = new int[t.dirty.size()];
         int k = 0;
-        for (int pg : t.dirty.keySet()) {
+        for (int pg : t.dirty.keys()) {
             if (pg <= newSize) {
                 pgnos[k++] = pg;
             }

@@ -1,8 +1,6 @@
 package io.snkv.internal.pager;
 
 import io.snkv.CorruptDatabaseException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The write transaction. Changed pages live here as private copies until {@link #commit} hands them
@@ -11,7 +9,7 @@ import java.util.Map;
 public final class WriteTxn {
     private final Pager pager;
     private final Snapshot base;
-    final Map<Integer, byte[]> dirty = new HashMap<>();
+    final PageMap dirty = new PageMap();
     final int startSize;
     int dbSize;
     private boolean ended;
@@ -69,7 +67,7 @@ public final class WriteTxn {
 
     public void setPageCount(int pages) {
         if (pages < dbSize) {
-            dirty.keySet().removeIf(pg -> pg > pages);
+            dirty.removeAbove(pages);
         }
         dbSize = pages;
     }

@@ -1,0 +1,14 @@
+package io.snkv.cli;
+
+/** How the seed's programs print a size: "10 MB" for whole mebibytes. */
+final class DemoSizes {
+    private DemoSizes() {
+    }
+
+    static String megabytes(long bytes) {
+        if (bytes % (1024 * 1024) == 0) {
+            return (bytes / (1024 * 1024)) + " MB";
+        }
+        return String.format("%.2f MB", bytes / (1024.0 * 1024.0));
+    }
+}
