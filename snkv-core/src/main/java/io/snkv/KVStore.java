@@ -74,10 +74,7 @@ public final class KVStore implements AutoCloseable {
                 config.cacheSize(), config.pageSize(), config.readOnly(), config.busyTimeout().toMillis(),
                 config.walSizeLimit()));
         try {
-            if (pager.pageCount() == 0) {
-                if (config.readOnly()) {
-                    throw new CorruptDatabaseException(path, 0, "empty file opened read-only: not an SNKV database");
-                }
+            if (pager.pageCount() == 0 && !config.readOnly()) {
                 WriteTxn t = pager.beginWrite();
                 try {
                     SnkvLayout.initialize(new TxnPages(t), pager.journalMode() == JournalMode.WAL);
@@ -86,20 +83,35 @@ public final class KVStore implements AutoCloseable {
                     t.rollback();
                 }
             }
-            int root;
-            boolean av;
-            try (Snapshot s = pager.beginRead()) {
-                SnapshotPages pages = new SnapshotPages(s);
-                if (SnkvLayout.defaultRoot(pages) == 0) {
-                    throw new CorruptDatabaseException(path, 1, "not an SNKV database (meta slot 1, the default family root, is 0)");
+            int root = 0;
+            boolean av = false;
+            if (pager.pageCount() > 0) {
+                try (Snapshot s = pager.beginRead()) {
+                    SnapshotPages pages = new SnapshotPages(s);
+                    root = guard(path, () -> SnkvLayout.defaultRoot(pages));
+                    av = SnkvLayout.autoVacuum(pages);
                 }
-                guard(path, () -> {
-                    SnkvLayout.validate(pages);
-                    return null;
-                });
-                root = SnkvLayout.defaultRoot(pages);
-                av = SnkvLayout.autoVacuum(pages);
+                if (root == 0 && !config.readOnly()) {
+                    // The C library had not finished creating this file: finish it.
+                    WriteTxn t = pager.beginWrite();
+                    try {
+                        root = SnkvLayout.initializeDefaultFamily(new TxnPages(t));
+                        t.commit();
+                    } finally {
+                        t.rollback();
+                    }
+                }
+                if (root != 0) {
+                    try (Snapshot s = pager.beginRead()) {
+                        SnapshotPages pages = new SnapshotPages(s);
+                        guard(path, () -> {
+                            SnkvLayout.validate(pages);
+                            return null;
+                        });
+                    }
+                }
             }
+            // root 0 (read-only, nothing created yet) reads as an empty store.
             return new KVStore(path, config, pager, root, av);
         } catch (RuntimeException e) {
             try {
@@ -356,22 +368,24 @@ public final class KVStore implements AutoCloseable {
                 t.writer = new IndexTreeWriter((TxnPages) t.pages, defaultRoot, autoVacuum);
             }
             try {
-                R r = guard(path, () -> op.apply(t.writer));
+                R r = op.apply(t.writer);
                 writes.incrementAndGet();
                 return r;
             } catch (RuntimeException e) {
                 // A half-applied change must not be committed: the whole transaction goes.
                 current.remove();
                 end(t);
-                throw e;
+                throw translate(path, e);
             }
         }
         WriteTxn w = pager.beginWrite();
         try {
-            R r = guard(path, () -> op.apply(new IndexTreeWriter(new TxnPages(w), defaultRoot, autoVacuum)));
+            R r = op.apply(new IndexTreeWriter(new TxnPages(w), defaultRoot, autoVacuum));
             writes.incrementAndGet();
             w.commit();
             return r;
+        } catch (RuntimeException e) {
+            throw translate(path, e);
         } finally {
             w.rollback();
         }
@@ -379,11 +393,15 @@ public final class KVStore implements AutoCloseable {
 
     private <R> R read(ReadOp<R> op) {
         Txn t = current.get();
-        if (t != null) {
-            return guard(path, () -> op.apply(new IndexTree(t.pages, defaultRoot)));
-        }
-        try (Snapshot s = pager.beginRead()) {
-            return guard(path, () -> op.apply(new IndexTree(new SnapshotPages(s), defaultRoot)));
+        try {
+            if (t != null) {
+                return op.apply(new IndexTree(t.pages, defaultRoot));
+            }
+            try (Snapshot s = pager.beginRead()) {
+                return op.apply(new IndexTree(new SnapshotPages(s), defaultRoot));
+            }
+        } catch (RuntimeException e) {
+            throw translate(path, e);
         }
     }
 
@@ -394,11 +412,20 @@ public final class KVStore implements AutoCloseable {
     static <R> R guard(Path path, java.util.function.Supplier<R> body) {
         try {
             return body.get();
-        } catch (IndexOutOfBoundsException | NegativeArraySizeException | ArithmeticException e) {
+        } catch (RuntimeException e) {
+            throw translate(path, e);
+        }
+    }
+
+    /** Damage-only failures become {@link CorruptDatabaseException}; anything else passes unchanged. */
+    static RuntimeException translate(Path path, RuntimeException e) {
+        if (e instanceof IndexOutOfBoundsException || e instanceof NegativeArraySizeException
+                || e instanceof ArithmeticException) {
             CorruptDatabaseException c = new CorruptDatabaseException(path, 0, "malformed page content (" + e + ")");
             c.initCause(e);
-            throw c;
+            return c;
         }
+        return e;
     }
 
     /** The iterator over the default family. */
@@ -424,9 +451,13 @@ public final class KVStore implements AutoCloseable {
             check();
             cursor = tree.cursor();
             seenWrites = store.writeCount();
-            boolean ok = guard(store.path, cursor::first);
-            remember(ok);
-            return ok;
+            try {
+                boolean ok = cursor.first();
+                remember(ok);
+                return ok;
+            } catch (RuntimeException e) {
+                throw translate(store.path, e);
+            }
         }
 
         @Override
@@ -446,7 +477,11 @@ public final class KVStore implements AutoCloseable {
                     ok = guard(store.path, cursor::next);
                 }
             } else {
-                ok = guard(store.path, cursor::next);
+                try {
+                    ok = cursor.next();
+                } catch (RuntimeException e) {
+                    throw translate(store.path, e);
+                }
             }
             remember(ok);
             return ok;
@@ -468,7 +503,11 @@ public final class KVStore implements AutoCloseable {
             if (!valid()) {
                 throw new IllegalStateException("iterator is not positioned on an entry");
             }
-            return lastKey != null ? lastKey.clone() : guard(store.path, cursor::key);
+            try {
+                return lastKey != null ? lastKey.clone() : cursor.key();
+            } catch (RuntimeException e) {
+                throw translate(store.path, e);
+            }
         }
 
         @Override
@@ -484,7 +523,11 @@ public final class KVStore implements AutoCloseable {
                 }
                 return v;
             }
-            return guard(store.path, cursor::value);
+            try {
+                return cursor.value();
+            } catch (RuntimeException e) {
+                throw translate(store.path, e);
+            }
         }
 
         @Override

@@ -159,6 +159,9 @@ public final class IndexTree {
 
     /** The value stored under {@code key}, or null. */
     public byte[] get(byte[] key) {
+        if (root == 0) {
+            return null;
+        }
         TreePath path = search(key);
         if (!path.found) {
             return null;
@@ -168,12 +171,12 @@ public final class IndexTree {
     }
 
     public boolean exists(byte[] key) {
-        return search(key).found;
+        return root != 0 && search(key).found;
     }
 
     /** Entries in the tree: every cell of every page, leaf and interior alike. */
     public long count() {
-        return countFrom(root, 0);
+        return root == 0 ? 0 : countFrom(root, 0);
     }
 
     private long countFrom(int pgno, int level) {
@@ -187,7 +190,7 @@ public final class IndexTree {
         return n;
     }
 
-    /** A cursor over this tree's snapshot. */
+    /** A cursor over this tree's snapshot (root 0: a tree not created yet, always empty). */
     public TreeCursor cursor() {
         return new TreeCursor(this);
     }

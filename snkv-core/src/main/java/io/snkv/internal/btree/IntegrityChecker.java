@@ -91,6 +91,9 @@ public final class IntegrityChecker {
     }
 
     private void checkRoot(int root, boolean index, String what) {
+        if (root == 0) {
+            return; // not created yet
+        }
         if (autoVacuum && root >= 2 && root <= n) {
             expectPtrmap(root, PointerMap.ROOT_PAGE, 0, what + " root");
         }

@@ -45,6 +45,28 @@ public final class SnkvLayout {
         Bytes.put16(meta, BTreePage.OFF_CONTENT_START, w.usableSize() == 65536 ? 0 : w.usableSize());
     }
 
+    /**
+     * Gives a file without a default family (meta slot 1 is 0: the C library had not finished creating
+     * it) its empty default b-tree. The family metadata table is created on first use, as in C.
+     */
+    public static int initializeDefaultFamily(PageWriter w) {
+        boolean av = autoVacuum(w);
+        PageAllocator alloc = new PageAllocator(w, new PointerMap(w.pageSize(), w.usableSize()), av);
+        int root = alloc.allocate(PointerMap.ROOT_PAGE, 0);
+        byte[] d = w.writable(root);
+        d[0] = (byte) BTreePage.LEAF_INDEX;
+        Bytes.put16(d, BTreePage.OFF_CONTENT_START, w.usableSize() == 65536 ? 0 : w.usableSize());
+        byte[] p1 = w.writable(1);
+        DatabaseHeader.put32(p1, DatabaseHeader.OFF_SCHEMA_COOKIE, root);
+        if (DatabaseHeader.u32(p1, DatabaseHeader.OFF_SCHEMA_FORMAT) == 0) {
+            DatabaseHeader.put32(p1, DatabaseHeader.OFF_SCHEMA_FORMAT, 1);
+        }
+        if (av && DatabaseHeader.u32(p1, DatabaseHeader.OFF_LARGEST_ROOT) < root) {
+            DatabaseHeader.put32(p1, DatabaseHeader.OFF_LARGEST_ROOT, root);
+        }
+        return root;
+    }
+
     /** Root of the default family (meta slot 1); 0 when the file is not initialised. */
     public static int defaultRoot(PageReader r) {
         return DatabaseHeader.u32(r.page(1), DatabaseHeader.OFF_SCHEMA_COOKIE);
@@ -67,12 +89,16 @@ public final class SnkvLayout {
         if (def < 2 || def > n) {
             throw r.corrupt(1, "default column family root " + def + " out of range");
         }
-        if (meta < 2 || meta > n || meta == def) {
+        // A column family table root of 0: no family was ever created (the C library makes it on first use).
+        if (meta != 0 && (meta < 2 || meta > n || meta == def)) {
             throw r.corrupt(1, "column family table root " + meta + " out of range");
         }
         BTreePage d = BTreePage.load(r, def);
         if (!d.index) {
             throw r.corrupt(def, "default column family root is not a key-value b-tree page");
+        }
+        if (meta == 0) {
+            return;
         }
         BTreePage m = BTreePage.load(r, meta);
         if (m.index) {
@@ -83,6 +109,9 @@ public final class SnkvLayout {
     /** Every live row of the metadata table, in rowid order (tombstones skipped). */
     public static List<Family> families(PageReader r) {
         List<Family> out = new ArrayList<>();
+        if (metadataRoot(r) == 0) {
+            return out;
+        }
         TableTree t = new TableTree(r, metadataRoot(r));
         t.forEachRow((rowid, payload) -> {
             if (payload.length < 8) {

@@ -24,13 +24,16 @@ public final class TreeCursor {
     public boolean first() {
         top = -1;
         cell = null;
-        return descendLeftmost(t.root);
+        return t.root != 0 && descendLeftmost(t.root);
     }
 
     /** Moves to the first entry whose key is >= {@code key}. */
     public boolean seek(byte[] key) {
         top = -1;
         cell = null;
+        if (t.root == 0) {
+            return false;
+        }
         int pg = t.root;
         while (true) {
             BTreePage p = t.load(pg, top + 1);

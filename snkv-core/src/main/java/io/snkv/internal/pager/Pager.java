@@ -167,13 +167,18 @@ public final class Pager implements AutoCloseable {
                 p.dbSize = recoveredSize;
                 p.commitSizes.put(p.wal.mxFrame(), recoveredSize);
             } else {
-                int fromHeader = fileSize >= DatabaseHeader.SIZE ? DatabaseHeader.validPageCount(head) : 0;
-                long bySize = (fileSize + pageSize - 1) / pageSize;
-                p.dbSize = fromHeader > 0 ? fromHeader : (int) Math.min(bySize, Integer.MAX_VALUE);
-                if (fromHeader > 0 && fromHeader > bySize) {
-                    // The header may claim more pages than the file holds after a crash; trust the file.
-                    p.dbSize = (int) bySize;
+                if (fileSize % pageSize != 0) {
+                    throw new CorruptDatabaseException(path, 0, "file size " + fileSize
+                            + " is not a whole number of " + pageSize + "-byte pages (truncated?)");
                 }
+                int fromHeader = fileSize >= DatabaseHeader.SIZE ? DatabaseHeader.validPageCount(head) : 0;
+                long bySize = fileSize / pageSize;
+                if (fromHeader > bySize) {
+                    // SQLite refuses this too: pages the header counts are missing from the file.
+                    throw new CorruptDatabaseException(path, 0, "header counts " + fromHeader + " pages but the file holds "
+                            + bySize + " (truncated?)");
+                }
+                p.dbSize = fromHeader > 0 ? fromHeader : (int) Math.min(bySize, Integer.MAX_VALUE);
             }
             JournalMode wanted = opts.journalMode();
             if (opts.readOnly()) {
