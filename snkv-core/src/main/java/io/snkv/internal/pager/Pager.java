@@ -450,9 +450,11 @@ public final class Pager implements AutoCloseable {
         for (int i = 0; i < k; i++) {
             pages[i] = t.dirty.get(pgnos[i]);
         }
-        if (mode == JournalMode.WAL) {
+        if (mode == JournalMode.WAL && t.startSize > 0) {
             commitWal(pgnos, pages, k, newSize);
         } else {
+            // A new file's first pages go straight into the database file, as SQLite writes them: a C
+            // process finding an empty database file deletes its WAL as stale.
             commitRollback(t, pgnos, pages, k, newSize);
         }
     }
