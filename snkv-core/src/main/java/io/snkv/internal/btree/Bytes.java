@@ -107,8 +107,29 @@ public final class Bytes {
         return (v << 8) | (b[off + 8] & 0xff);
     }
 
-    /** Unsigned lexicographic order, shorter prefix first. */
+    private static final java.lang.invoke.VarHandle LONG_BE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    /**
+     * Unsigned lexicographic order, shorter prefix first. Eight bytes at a time: keys are short, where
+     * the JDK's vectorised mismatch costs more to set up than it saves.
+     */
     public static int compareKeys(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
-        return java.util.Arrays.compareUnsigned(a, aOff, aOff + aLen, b, bOff, bOff + bLen);
+        int n = Math.min(aLen, bLen);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONG_BE.get(a, aOff + i);
+            long y = (long) LONG_BE.get(b, bOff + i);
+            if (x != y) {
+                return Long.compareUnsigned(x, y);
+            }
+        }
+        for (; i < n; i++) {
+            int c = (a[aOff + i] & 0xff) - (b[bOff + i] & 0xff);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(aLen, bLen);
     }
 }

@@ -23,7 +23,7 @@ public final class IntegrityChecker {
 
     private IntegrityChecker(PageReader r) {
         this.r = r;
-        this.g = new PayloadGeometry(r.usableSize());
+        this.g = PayloadGeometry.of(r.usableSize());
         this.n = r.pageCount();
         this.owner = new byte[n + 1];
         this.ptrmap = new PointerMap(r.pageSize(), r.usableSize());

@@ -13,6 +13,18 @@ public final class PayloadGeometry {
     /** Payload bytes an overflow page carries. */
     final int overflowCapacity;
 
+    private static final PayloadGeometry[] BY_SIZE = new PayloadGeometry[65537];
+
+    /** The (immutable, shared) geometry of a usable size. */
+    static PayloadGeometry of(int usable) {
+        PayloadGeometry g = BY_SIZE[usable];
+        if (g == null) {
+            g = new PayloadGeometry(usable);
+            BY_SIZE[usable] = g;
+        }
+        return g;
+    }
+
     public PayloadGeometry(int usable) {
         this.usable = usable;
         this.maxLocalIndex = (usable - 12) * 64 / 255 - 23;

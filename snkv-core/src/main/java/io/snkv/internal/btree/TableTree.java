@@ -12,7 +12,7 @@ final class TableTree {
 
     TableTree(PageReader r, int root) {
         this.r = r;
-        this.g = new PayloadGeometry(r.usableSize());
+        this.g = PayloadGeometry.of(r.usableSize());
         this.root = root;
     }
 

@@ -10,6 +10,8 @@ public final class WriteTxn {
     private final Pager pager;
     private final Snapshot base;
     final PageMap dirty = new PageMap();
+    /** Committed pages already fetched in this transaction (the b-tree reads its upper levels over and over). */
+    private final PageMap clean = new PageMap();
     final int startSize;
     int dbSize;
     private boolean ended;
@@ -33,7 +35,14 @@ public final class WriteTxn {
         if (pgno > startSize) {
             return new byte[pager.pageSize()];
         }
-        return base.page(pgno);
+        d = clean.get(pgno);
+        if (d == null) {
+            d = base.page(pgno);
+            if (clean.size() < 64) {
+                clean.put(pgno, d);
+            }
+        }
+        return d;
     }
 
     /** The committed version from before this transaction. */
@@ -103,6 +112,7 @@ public final class WriteTxn {
         if (!ended) {
             ended = true;
             dirty.clear();
+            clean.clear();
             base.close();
             pager.endWrite();
         }
