@@ -1,0 +1,96 @@
+package io.snkv.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Summarises interleaved runs on standard output: per phase, each implementation's median ops/s over runs with min
+ * and max, then the ratio of medians of this store to each peer (WORKLOADS.md "Reporting"). Pass 1 (cold) and the
+ * last pass (warm) are summarised separately when there are several passes.
+ */
+final class ComparisonSummary {
+
+    private static final String THIS_STORE = "snkv";
+
+    private final List<String> impls;
+    private final List<RunResult> results;
+
+    ComparisonSummary(List<String> impls, List<RunResult> results) {
+        this.impls = impls;
+        this.results = results;
+    }
+
+    void print(int passes) {
+        Set<Integer> summarised = new TreeSet<>(List.of(1, passes));
+        for (int pass : summarised) {
+            String passPrefix = passes > 1 ? "pass=" + pass + " " : "";
+            for (String workload : workloads(pass)) {
+                for (String impl : impls) {
+                    List<Long> values = opsPerSec(impl, pass, workload);
+                    if (!values.isEmpty()) {
+                        System.out.printf(Locale.ROOT,
+                                "%ssummary impl=%s workload=%s runs=%d median_ops_per_sec=%d min_ops_per_sec=%d"
+                                        + " max_ops_per_sec=%d%n", passPrefix, impl, workload, values.size(),
+                                median(values), values.get(0), values.get(values.size() - 1));
+                    }
+                }
+                for (String peer : impls) {
+                    if (!peer.equals(THIS_STORE) && impls.contains(THIS_STORE)) {
+                        printRatio(passPrefix, workload, peer, pass);
+                    }
+                }
+            }
+        }
+        for (String impl : impls) {
+            List<Long> rss = new ArrayList<>();
+            results.stream().filter(r -> r.impl().equals(impl) && r.peakRssKb() >= 0)
+                    .forEach(r -> rss.add(r.peakRssKb()));
+            rss.sort(null);
+            if (!rss.isEmpty()) {
+                System.out.printf(Locale.ROOT, "summary impl=%s runs=%d median_peak_rss_kb=%d min_peak_rss_kb=%d"
+                        + " max_peak_rss_kb=%d%n", impl, rss.size(), median(rss), rss.get(0), rss.get(rss.size() - 1));
+            }
+        }
+    }
+
+    private void printRatio(String passPrefix, String workload, String peer, int pass) {
+        List<Long> ours = opsPerSec(THIS_STORE, pass, workload);
+        List<Long> theirs = opsPerSec(peer, pass, workload);
+        if (!ours.isEmpty() && !theirs.isEmpty() && median(theirs) > 0) {
+            System.out.printf(Locale.ROOT, "%sratio workload=%s %s/%s=%.2f%n", passPrefix, workload, THIS_STORE, peer,
+                    (double) median(ours) / median(theirs));
+        }
+    }
+
+    /** Workload names in the order the runs printed them. */
+    private Set<String> workloads(int pass) {
+        Set<String> names = new LinkedHashSet<>();
+        for (RunResult r : results) {
+            r.phases().stream().filter(p -> p.pass() == pass).forEach(p -> names.add(p.workload()));
+        }
+        return names;
+    }
+
+    /** Sorted ascending. */
+    private List<Long> opsPerSec(String impl, int pass, String workload) {
+        List<Long> values = new ArrayList<>();
+        for (RunResult r : results) {
+            if (r.impl().equals(impl)) {
+                r.phases().stream().filter(p -> p.pass() == pass && p.workload().equals(workload))
+                        .forEach(p -> values.add(p.opsPerSec()));
+            }
+        }
+        values.sort(null);
+        return values;
+    }
+
+    /** Of a sorted list; the mean of the two middle values when the count is even. */
+    static long median(List<Long> sorted) {
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+    }
+}

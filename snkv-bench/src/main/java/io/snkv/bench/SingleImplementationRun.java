@@ -1,0 +1,55 @@
+package io.snkv.bench;
+
+import java.util.List;
+
+/**
+ * The child-process side: runs every pass of the workload for one Java implementation, checks each pass's counts,
+ * and ends with the peak RSS line. Exit code 1 when a self-check failed.
+ */
+final class SingleImplementationRun {
+
+    private final RunnerOptions options;
+
+    SingleImplementationRun(RunnerOptions options) {
+        this.options = options;
+    }
+
+    private static Engine engineNamed(String impl) {
+        return switch (impl) {
+            case "snkv" -> new SnkvEngine();
+            case "sqlite" -> new SqliteJdbcEngine();
+            default -> throw new IllegalArgumentException("no Java engine named " + impl);
+        };
+    }
+
+    int run() throws Exception {
+        Engine engine = engineNamed(options.childImpl());
+        String impl = engine.name();
+        PhaseLinePrinter out = new PhaseLinePrinter(impl, options.passes());
+        RuntimeDescription.printJvm(impl);
+        SelfCheck.verifyGenerator();
+        boolean failed = false;
+        for (int pass = 1; pass <= options.passes(); pass++) {
+            out.startPass(pass);
+            try (TemporaryDirectory tmp = new TemporaryDirectory(options.dir(), "snkv-bench-" + impl + "-")) {
+                if (pass == 1) {
+                    RuntimeDescription.printFileSystem(impl, tmp.path());
+                }
+                SelfCheck counts;
+                try {
+                    counts = new WorkloadPass(engine, options.n(), out).run(tmp.path(), pass == 1);
+                } finally {
+                    engine.close(); // a failed phase must not leave the store open while its directory is deleted
+                }
+                List<String> differences = counts.report(impl, pass, options.n());
+                if (!differences.isEmpty()) {
+                    System.err.println("SELF-CHECK FAILED impl=" + impl + " pass=" + pass + ": "
+                            + String.join("; ", differences));
+                    failed = true;
+                }
+            }
+        }
+        out.peakRss(PeakRss.kilobytes());
+        return failed ? 1 : 0;
+    }
+}
