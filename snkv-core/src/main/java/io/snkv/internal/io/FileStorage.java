@@ -25,7 +25,7 @@ public final class FileStorage implements Storage {
                 opts.add(StandardOpenOption.CREATE);
             }
         }
-        return new ChannelFile(path, FileChannel.open(path, opts));
+        return new ChannelFile(path, opts);
     }
 
     @Override
@@ -50,13 +50,55 @@ public final class FileStorage implements Storage {
         }
     }
 
+    /**
+     * One file through a {@link FileChannel}. The JDK closes a channel when a thread blocked in (or
+     * entering) its I/O is interrupted; a store must survive its callers' interrupts, so each call runs
+     * with the thread's interrupt flag cleared (and set again afterwards), and a channel closed by an
+     * interrupt arriving mid-call is reopened and the call repeated.
+     */
     private static final class ChannelFile implements StorageFile {
         private final Path path;
-        private final FileChannel ch;
+        private final Set<StandardOpenOption> opts;
+        private volatile FileChannel ch;
+        private volatile boolean closed;
 
-        ChannelFile(Path path, FileChannel ch) {
+        ChannelFile(Path path, Set<StandardOpenOption> opts) throws IOException {
             this.path = path;
-            this.ch = ch;
+            this.opts = EnumSet.copyOf(opts);
+            this.opts.remove(StandardOpenOption.CREATE);
+            this.ch = FileChannel.open(path, opts);
+        }
+
+        private interface ChannelCall<T> {
+            T call(FileChannel ch) throws IOException;
+        }
+
+        private <T> T run(ChannelCall<T> call) throws IOException {
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (int attempt = 0; ; attempt++) {
+                    FileChannel c = ch;
+                    try {
+                        return call.call(c);
+                    } catch (java.nio.channels.ClosedChannelException e) {
+                        if (closed || attempt >= 3) {
+                            throw e;
+                        }
+                        interrupted |= Thread.interrupted();
+                        reopen(c);
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private synchronized void reopen(FileChannel broken) throws IOException {
+            if (ch == broken && !closed) {
+                ch = FileChannel.open(path, opts);
+            }
         }
 
         @Override
@@ -66,44 +108,53 @@ public final class FileStorage implements Storage {
 
         @Override
         public int read(long pos, byte[] buf, int off, int len) throws IOException {
-            ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
-            int total = 0;
-            while (bb.hasRemaining()) {
-                int n = ch.read(bb, pos + total);
-                if (n < 0) {
-                    break;
+            return run(c -> {
+                ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
+                int total = 0;
+                while (bb.hasRemaining()) {
+                    int n = c.read(bb, pos + total);
+                    if (n < 0) {
+                        break;
+                    }
+                    total += n;
                 }
-                total += n;
-            }
-            return total;
+                return total;
+            });
         }
 
         @Override
         public void write(long pos, byte[] buf, int off, int len) throws IOException {
-            ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
-            long p = pos;
-            while (bb.hasRemaining()) {
-                p += ch.write(bb, p);
-            }
+            run(c -> {
+                ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
+                long p = pos;
+                while (bb.hasRemaining()) {
+                    p += c.write(bb, p);
+                }
+                return null;
+            });
         }
 
         @Override
         public long size() throws IOException {
-            return ch.size();
+            return run(FileChannel::size);
         }
 
         @Override
         public void truncate(long size) throws IOException {
-            ch.truncate(size);
+            run(c -> c.truncate(size));
         }
 
         @Override
         public void sync() throws IOException {
-            ch.force(true);
+            run(c -> {
+                c.force(true);
+                return null;
+            });
         }
 
         @Override
         public void close() throws IOException {
+            closed = true;
             ch.close();
         }
     }
