@@ -231,21 +231,30 @@ public final class KVStore implements AutoCloseable {
         }
     }
 
-    /** Commits this thread's transaction. */
+    /**
+     * Commits this thread's transaction. On {@link BusyException} (other connections' readers did not
+     * leave within the busy timeout) nothing was written and the transaction stays open: commit again
+     * or roll back. On any other error it is rolled back.
+     */
     public void commit() {
         checkOpen();
         Txn t = current.get();
         if (t == null) {
             throw new KVException(ErrorCode.MISUSE, "no transaction is open on this thread");
         }
-        current.remove();
         if (t.write != null) {
             try {
                 t.write.commit();
-            } finally {
+            } catch (BusyException e) {
+                throw e; // still open: commit again or roll back
+            } catch (RuntimeException e) {
+                current.remove();
                 t.write.rollback();
+                throw e;
             }
+            current.remove();
         } else {
+            current.remove();
             t.read.close();
         }
     }

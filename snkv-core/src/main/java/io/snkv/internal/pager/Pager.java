@@ -8,6 +8,7 @@ import io.snkv.ErrorCode;
 import io.snkv.JournalMode;
 import io.snkv.KVException;
 import io.snkv.SyncLevel;
+import io.snkv.internal.io.ByteRangeLocks;
 import io.snkv.internal.io.Storage;
 import io.snkv.internal.io.StorageFile;
 import java.io.IOException;
@@ -39,6 +40,14 @@ public final class Pager implements AutoCloseable {
     private final PageCache cache;
     private final ReentrantLock writer = new ReentrantLock(true);
     private final RollbackLock rollbackLock = new RollbackLock();
+    /** This connection's POSIX locks on the database file (shared with other processes, SQLite's bytes). */
+    private final ByteRangeLocks dbLocks;
+    private final DatabaseFileLock fileLock;
+    /** In-process users of the SHARED file lock (readers and the writer), rollback-journal mode. Guarded by this. */
+    private int sharedUsers;
+    private boolean writerHoldsShared;
+    /** The change counter (header offset 24) as of our last look: another connection's commit changes it. */
+    private int knownCounter = Integer.MIN_VALUE;
     private JournalMode mode;
 
     // Guarded by this.
@@ -53,7 +62,10 @@ public final class Pager implements AutoCloseable {
     private boolean closed;
     private boolean broken;
 
-    private Pager(Storage storage, Path path, Options opts, StorageFile db, int pageSize, int usableSize) {
+    private Pager(Storage storage, Path path, Options opts, StorageFile db, int pageSize, int usableSize,
+                  ByteRangeLocks dbLocks, Object lockOwner) {
+        this.dbLocks = dbLocks;
+        this.fileLock = new DatabaseFileLock(dbLocks, lockOwner, path);
         this.storage = storage;
         this.path = path;
         this.walPath = path.resolveSibling(path.getFileName() + "-wal");
@@ -68,19 +80,16 @@ public final class Pager implements AutoCloseable {
     /** Opens (or creates, when missing and writable) the database, recovering a hot journal or a WAL. */
     public static Pager open(Storage storage, Path path, Options opts) {
         StorageFile db = null;
+        ByteRangeLocks locks = null;
+        Object lockOwner;
         try {
             if (opts.readOnly() && !storage.exists(path)) {
                 throw new KVException(ErrorCode.NOTFOUND, "no such database file: " + path);
             }
             db = storage.open(path, opts.readOnly(), !opts.readOnly());
-            Path journal = RollbackJournal.pathFor(path);
-            if (RollbackJournal.isHot(storage, journal)) {
-                if (opts.readOnly()) {
-                    throw new KVException(ErrorCode.READONLY, "hot journal " + journal
-                            + " must be rolled back, which a read-only open cannot do");
-                }
-                RollbackJournal.rollback(storage, journal, db, headerPageSize(db, path));
-            }
+            locks = ByteRangeLocks.forFile(path);
+            lockOwner = new Object();
+            rollBackHotJournal(storage, path, opts, db, locks, lockOwner);
             long fileSize = db.size();
             int pageSize;
             int usable;
@@ -113,8 +122,9 @@ public final class Pager implements AutoCloseable {
                 }
                 walHeader = wv == 2;
             }
-            Pager p = openWithMode(storage, path, opts, db, pageSize, usable, walHeader, fileSize, head);
+            Pager p = openWithMode(storage, path, opts, db, pageSize, usable, walHeader, fileSize, head, locks, lockOwner);
             db = null;
+            locks = null;
             return p;
         } catch (NoSuchFileException e) {
             throw new KVException(ErrorCode.NOTFOUND, "cannot open " + path + ": no such file or directory", e);
@@ -123,11 +133,53 @@ public final class Pager implements AutoCloseable {
         } finally {
             if (db != null) {
                 try {
-                    db.close();
+                    if (locks != null) {
+                        locks.closeWhenUnlocked(db::close);
+                    } else {
+                        db.close();
+                    }
                 } catch (IOException ignored) {
                     // already failing
                 }
             }
+            if (locks != null) {
+                try {
+                    locks.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+        }
+    }
+
+    /**
+     * Plays back a journal left by a connection that died mid-commit. A journal is hot only when no
+     * live connection holds RESERVED (a writer's journal in progress is not), and the playback runs
+     * under EXCLUSIVE so no reader sees it half done.
+     */
+    private static void rollBackHotJournal(Storage storage, Path path, Options opts, StorageFile db,
+                                           ByteRangeLocks locks, Object owner) throws IOException {
+        Path journal = RollbackJournal.pathFor(path);
+        if (!RollbackJournal.isHot(storage, journal)) {
+            return;
+        }
+        DatabaseFileLock fl = new DatabaseFileLock(locks, owner, path);
+        try {
+            fl.lockShared(opts.busyTimeoutMs());
+            if (!RollbackJournal.isHot(storage, journal) || fl.reservedByOther()) {
+                return;
+            }
+            if (opts.readOnly()) {
+                throw new KVException(ErrorCode.READONLY, "hot journal " + journal
+                        + " must be rolled back, which a read-only open cannot do");
+            }
+            fl.lockReserved(opts.busyTimeoutMs());
+            fl.lockExclusive(opts.busyTimeoutMs());
+            if (RollbackJournal.isHot(storage, journal)) {
+                RollbackJournal.rollback(storage, journal, db, headerPageSize(db, path));
+            }
+        } finally {
+            fl.unlock();
         }
     }
 
@@ -141,7 +193,8 @@ public final class Pager implements AutoCloseable {
     }
 
     private static Pager openWithMode(Storage storage, Path path, Options opts, StorageFile db, int filePageSize,
-                                      int fileUsable, boolean walHeader, long fileSize, byte[] head) throws IOException {
+                                      int fileUsable, boolean walHeader, long fileSize, byte[] head,
+                                      ByteRangeLocks locks, Object lockOwner) throws IOException {
         Path walPath = path.resolveSibling(path.getFileName() + "-wal");
         WalIndex index = new WalIndex();
         WalFile.Recovered rec = null;
@@ -157,7 +210,7 @@ public final class Pager implements AutoCloseable {
             pageSize = rec != null && rec.wal() != null && rec.wal().mxFrame() > 0 ? rec.wal().pageSizeOf() : opts.newPageSize();
             usable = pageSize;
         }
-        Pager p = new Pager(storage, path, opts, db, pageSize, usable);
+        Pager p = new Pager(storage, path, opts, db, pageSize, usable, locks, lockOwner);
         boolean ok = false;
         try {
             int recoveredSize = rec != null && rec.wal() != null && rec.wal().mxFrame() > 0 ? rec.dbSize() : 0;
@@ -296,6 +349,7 @@ public final class Pager implements AutoCloseable {
             synchronized (this) {
                 try {
                     checkOpen();
+                    acquireSharedUse();
                 } catch (RuntimeException e) {
                     rollbackLock.unlockShared();
                     throw e;
@@ -329,11 +383,78 @@ public final class Pager implements AutoCloseable {
 
     synchronized void endRead(Snapshot s) {
         if (s.live) {
-            rollbackLock.unlockShared();
+            try {
+                releaseSharedUse();
+            } finally {
+                rollbackLock.unlockShared();
+            }
             return;
         }
         readers.remove(s);
         notifyAll();
+    }
+
+    /**
+     * One more in-process user of the SHARED file lock (rollback-journal mode); the first takes it, and
+     * then checks what other connections did meanwhile. Caller holds this.
+     */
+    private void acquireSharedUse() {
+        if (sharedUsers == 0) {
+            fileLock.lockShared(opts.busyTimeoutMs());
+            try {
+                revalidate();
+            } catch (RuntimeException e) {
+                fileLock.unlock();
+                throw e;
+            }
+        }
+        sharedUsers++;
+    }
+
+    /** Caller holds this. */
+    private void releaseSharedUse() {
+        if (--sharedUsers == 0) {
+            fileLock.unlock();
+        }
+    }
+
+    /**
+     * Under a fresh SHARED lock: plays back a journal left by a dead writer, and drops cached pages if
+     * another connection committed since our last look (its change counter moved). Caller holds this.
+     */
+    private void revalidate() {
+        try {
+            if (RollbackJournal.isHot(storage, journalPath) && !fileLock.reservedByOther()) {
+                if (opts.readOnly()) {
+                    throw new KVException(ErrorCode.READONLY, "hot journal " + journalPath
+                            + " must be rolled back, which a read-only connection cannot do");
+                }
+                fileLock.lockReserved(opts.busyTimeoutMs());
+                fileLock.lockExclusive(opts.busyTimeoutMs());
+                try {
+                    if (RollbackJournal.isHot(storage, journalPath)) {
+                        RollbackJournal.rollback(storage, journalPath, db, pageSize);
+                    }
+                } finally {
+                    fileLock.downgradeToShared();
+                }
+                knownCounter = Integer.MIN_VALUE;
+            }
+            byte[] head = new byte[DatabaseHeader.SIZE];
+            long size = db.size();
+            int counter = size >= DatabaseHeader.SIZE && db.read(0, head, 0, DatabaseHeader.SIZE) == DatabaseHeader.SIZE
+                    ? DatabaseHeader.u32(head, DatabaseHeader.OFF_CHANGE_COUNTER) : 0;
+            if (counter != knownCounter) {
+                if (knownCounter != Integer.MIN_VALUE || size / pageSize != dbSize) {
+                    cache.clear();
+                }
+                int fromHeader = size >= DatabaseHeader.SIZE ? DatabaseHeader.validPageCount(head) : 0;
+                dbSize = fromHeader > 0 ? fromHeader : (int) (size / pageSize);
+                knownCounter = counter;
+            }
+        } catch (IOException e) {
+            throw new KVException(ErrorCode.IOERR, "reading " + path + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** A committed page as {@code s} sees it. */
@@ -392,6 +513,16 @@ public final class Pager implements AutoCloseable {
         try {
             synchronized (this) {
                 checkOpen();
+                if (mode == JournalMode.DELETE) {
+                    acquireSharedUse();
+                    try {
+                        fileLock.lockReserved(opts.busyTimeoutMs());
+                    } catch (RuntimeException e) {
+                        releaseSharedUse();
+                        throw e;
+                    }
+                    writerHoldsShared = true;
+                }
                 maybeRestartLog();
                 return new WriteTxn(this, dbSize);
             }
@@ -419,7 +550,19 @@ public final class Pager implements AutoCloseable {
     }
 
     void endWrite() {
-        writer.unlock();
+        try {
+            synchronized (this) {
+                if (writerHoldsShared) {
+                    writerHoldsShared = false;
+                    fileLock.downgradeToShared();
+                    releaseSharedUse();
+                } else if (sharedUsers == 0 && fileLock.level() != DatabaseFileLock.Level.NONE) {
+                    fileLock.unlock();
+                }
+            }
+        } finally {
+            writer.unlock();
+        }
     }
 
     /** Commits {@code t}'s pages. Caller holds the writer lock. */
@@ -501,6 +644,9 @@ public final class Pager implements AutoCloseable {
             throw new BusyException("database is locked: readers of " + path + " did not finish within " + wait + " ms");
         }
         try {
+            synchronized (this) {
+                fileLock.lockExclusive(opts.busyTimeoutMs());
+            }
             int oldSize;
             synchronized (this) {
                 oldSize = dbSize;
@@ -541,6 +687,7 @@ public final class Pager implements AutoCloseable {
                 throw new KVException(ErrorCode.IOERR, "commit to " + path + " failed and was undone: " + e.getMessage(), e);
             }
             synchronized (this) {
+                knownCounter = DatabaseHeader.u32(t.page(1), DatabaseHeader.OFF_CHANGE_COUNTER);
                 for (int i = 0; i < n; i++) {
                     cache.put(pgnos[i], PageCache.DB_FILE, pages[i]);
                 }
@@ -550,6 +697,14 @@ public final class Pager implements AutoCloseable {
                 dbSize = newSize;
             }
         } finally {
+            synchronized (this) {
+                if (fileLock.level() == DatabaseFileLock.Level.EXCLUSIVE) {
+                    fileLock.downgradeToShared();
+                    if (!writerHoldsShared && sharedUsers == 0) {
+                        fileLock.unlock();
+                    }
+                }
+            }
             rollbackLock.unlockExclusive();
         }
     }
@@ -794,7 +949,7 @@ public final class Pager implements AutoCloseable {
                 }
                 closed = true;
             }
-            if (mode == JournalMode.WAL && wal != null && !opts.readOnly() && !broken) {
+            if (mode == JournalMode.WAL && wal != null && !opts.readOnly() && !broken && lastConnection()) {
                 try {
                     synchronized (this) {
                         readers.clear();
@@ -820,9 +975,32 @@ public final class Pager implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether no other connection (in any process) has the database open, as SQLite decides it before
+     * checkpointing and deleting the WAL at close: an EXCLUSIVE lock on the database file, taken at once.
+     */
+    private synchronized boolean lastConnection() {
+        try {
+            fileLock.lockShared(0);
+            fileLock.lockReserved(0);
+            fileLock.lockExclusive(0);
+            return true;
+        } catch (BusyException e) {
+            return false;
+        }
+    }
+
     private void closeFiles() {
         try {
-            db.close();
+            fileLock.unlock();
+        } catch (RuntimeException ignored) {
+            // closing anyway
+        }
+        try {
+            // Closing a descriptor drops every POSIX lock this process holds on the file, other
+            // connections' too: the registry closes it once nobody here holds a lock.
+            dbLocks.closeWhenUnlocked(db::close);
+            dbLocks.close();
         } catch (IOException ignored) {
             // nothing more to do for a file being closed
         }

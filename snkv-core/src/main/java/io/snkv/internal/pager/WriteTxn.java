@@ -98,9 +98,14 @@ public final class WriteTxn {
         checkActive();
         try {
             pager.commit(this);
-        } finally {
+        } catch (io.snkv.BusyException e) {
+            // Nothing was written: the transaction stays open, to commit again or roll back (as SQLite).
+            throw e;
+        } catch (RuntimeException e) {
             endIfOpen();
+            throw e;
         }
+        endIfOpen();
     }
 
     /** Drops every change and ends the transaction. */
