@@ -615,8 +615,16 @@ public final class Pager implements AutoCloseable {
             first = w.appendTransaction(pgnos, pages, n, newSize, opts.syncLevel() == SyncLevel.FULL,
                     opts.syncLevel() != SyncLevel.OFF);
         } catch (IOException e) {
-            w.undoAppend(prevMx, c0, c1);
-            throw new KVException(ErrorCode.IOERR, "commit to " + walPath + " failed and was undone: " + e.getMessage(), e);
+            if (w.undoAppend(prevMx, c0, c1)) {
+                throw new KVException(ErrorCode.IOERR, "commit to " + walPath + " failed and was undone: " + e.getMessage(), e);
+            }
+            // The frames may be whole on disk and would count at the next open: refuse to go on with
+            // a view that may disagree with the file.
+            synchronized (this) {
+                broken = true;
+            }
+            throw new KVException(ErrorCode.IOERR, "commit to " + walPath + " failed and could not be undone (it may "
+                    + "appear after reopening): " + e.getMessage(), e);
         }
         boolean checkpointDue;
         synchronized (this) {
@@ -675,16 +683,21 @@ public final class Pager implements AutoCloseable {
                 if (sync) {
                     db.sync();
                 }
+                // Deleting the journal commits. SQLite syncs the directory after it only at EXTRA, a
+                // level SNKV does not have; a failure past this point would leave a committed change
+                // reported as failed.
                 storage.delete(journalPath);
-                if (opts.syncLevel() == SyncLevel.FULL) {
-                    storage.syncDirectory(journalPath.toAbsolutePath().getParent());
-                }
             } catch (IOException e) {
                 cache.clear();
                 if (journalStarted) {
                     undoRollbackCommit(e);
                 }
-                throw new KVException(ErrorCode.IOERR, "commit to " + path + " failed and was undone: " + e.getMessage(), e);
+                boolean undone;
+                synchronized (this) {
+                    undone = !broken;
+                }
+                throw new KVException(ErrorCode.IOERR, "commit to " + path + (undone ? " failed and was undone: "
+                        : " failed and could not be undone (reopen the store): ") + e.getMessage(), e);
             }
             synchronized (this) {
                 knownCounter = DatabaseHeader.u32(t.page(1), DatabaseHeader.OFF_CHANGE_COUNTER);

@@ -223,8 +223,12 @@ final class WalFile {
         return first;
     }
 
-    /** Forgets the frames of a transaction whose write failed, and cuts them off the file. */
-    void undoAppend(int previousMxFrame, int prevCk0, int prevCk1) {
+    /**
+     * Forgets the frames of a transaction whose write failed, and cuts them off the file.
+     *
+     * @return false when the file could not be cut: the frames may still count after a restart
+     */
+    boolean undoAppend(int previousMxFrame, int prevCk0, int prevCk1) {
         mxFrame = previousMxFrame;
         ck0 = prevCk0;
         ck1 = prevCk1;
@@ -233,8 +237,9 @@ final class WalFile {
         }
         try {
             file.truncate(HEADER_SIZE + (long) previousMxFrame * frameSize);
-        } catch (IOException ignored) {
-            // A later commit overwrites the frames; their checksum chain no longer matches either way.
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -32,14 +32,16 @@
  *   <li>DELETE, NORMAL: the journal once, after its records and header, before the database is
  *       touched; the database after its pages are written, before the journal is deleted.
  *   <li>DELETE, FULL: the journal twice (records, then the header that counts them) and its
- *       directory; then as NORMAL.
+ *       directory; then as NORMAL. The journal's deletion (the commit) is not followed by a directory
+ *       sync: SQLite does that only at EXTRA, which SNKV does not have.
  *   <li>A hot-journal playback syncs the database before deleting the journal, at every level.
  * </ul>
  *
  * <h2>Failures</h2>
  * A failed write or fsync during commit undoes the commit before the error reaches the caller: WAL
  * frames are cut off the log; in DELETE mode the journal is played back. The store is then exactly
- * as before the transaction.
+ * as before the transaction. When the undo fails too, the store refuses further use until reopened
+ * (the change may or may not be found then, never in part).
  *
  * <p>Calls only {@link io.snkv.internal.io}.
  */
