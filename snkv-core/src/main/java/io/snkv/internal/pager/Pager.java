@@ -14,14 +14,12 @@ import io.snkv.internal.io.StorageFile;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Owns a database file and its WAL or journal. See the package documentation for the protocol.
- * Thread-safe: any number of {@link Snapshot}s at once, one {@link WriteTxn} at a time.
+ * One connection to a database file and its WAL or journal. See the package documentation for the
+ * protocol. Thread-safe: any number of {@link Snapshot}s at once, one {@link WriteTxn} at a time.
  */
 public final class Pager implements AutoCloseable {
     /** How the pager is opened. */
@@ -43,24 +41,28 @@ public final class Pager implements AutoCloseable {
     /** This connection's POSIX locks on the database file (shared with other processes, SQLite's bytes). */
     private final ByteRangeLocks dbLocks;
     private final DatabaseFileLock fileLock;
-    /** In-process users of the SHARED file lock (readers and the writer), rollback-journal mode. Guarded by this. */
-    private int sharedUsers;
-    private boolean writerHoldsShared;
-    /** The change counter (header offset 24) as of our last look: another connection's commit changes it. */
-    private int knownCounter = Integer.MIN_VALUE;
     private JournalMode mode;
 
     // Guarded by this.
     private int dbSize;
-    private WalFile wal;
-    private WalIndex index;
-    private int generation;
-    private int backfilled;
-    private final List<Snapshot> readers = new ArrayList<>();
-    private final IntIntMap commitSizes = new IntIntMap(64);
+    /** In-process users of the SHARED file lock (readers and the writer), rollback-journal mode. */
+    private int sharedUsers;
+    private boolean writerHoldsShared;
+    /** The change counter (header offset 24) as of our last look: another connection's commit changes it. */
+    private int knownCounter = Integer.MIN_VALUE;
     private int commitsSinceCheckpoint;
+    private boolean checkpointDue;
     private boolean closed;
     private boolean broken;
+
+    // WAL mode.
+    private WalFile wal;
+    private SharedWal shared;
+    /** What the database file held at our last look (log salt, frames copied back): cached file pages depend on it. */
+    private long fileEpoch = Long.MIN_VALUE;
+    /** The write transaction's lock owner and snapshot. */
+    private Object writeOwner;
+    private SharedWal.View writeView;
 
     private Pager(Storage storage, Path path, Options opts, StorageFile db, int pageSize, int usableSize,
                   ByteRangeLocks dbLocks, Object lockOwner) {
@@ -196,104 +198,161 @@ public final class Pager implements AutoCloseable {
                                       int fileUsable, boolean walHeader, long fileSize, byte[] head,
                                       ByteRangeLocks locks, Object lockOwner) throws IOException {
         Path walPath = path.resolveSibling(path.getFileName() + "-wal");
-        WalIndex index = new WalIndex();
-        WalFile.Recovered rec = null;
-        StorageFile walHandle = null;
-        boolean walExists = storage.exists(walPath);
-        if (walExists && (walHeader || fileSize == 0)) {
-            walHandle = storage.open(walPath, opts.readOnly(), false);
-            rec = WalFile.recover(walHandle, filePageSize, index);
-        }
         int pageSize = filePageSize;
         int usable = fileUsable;
         if (pageSize == 0) {
-            pageSize = rec != null && rec.wal() != null && rec.wal().mxFrame() > 0 ? rec.wal().pageSizeOf() : opts.newPageSize();
+            pageSize = walPageSize(storage, walPath);
+            if (pageSize == 0) {
+                pageSize = opts.newPageSize();
+            }
             usable = pageSize;
         }
         Pager p = new Pager(storage, path, opts, db, pageSize, usable, locks, lockOwner);
         boolean ok = false;
         try {
-            int recoveredSize = rec != null && rec.wal() != null && rec.wal().mxFrame() > 0 ? rec.dbSize() : 0;
-            if (recoveredSize > 0) {
-                p.wal = rec.wal();
-                p.index = index;
-                p.dbSize = recoveredSize;
-                p.commitSizes.put(p.wal.mxFrame(), recoveredSize);
-            } else {
-                if (fileSize % pageSize != 0) {
-                    throw new CorruptDatabaseException(path, 0, "file size " + fileSize
-                            + " is not a whole number of " + pageSize + "-byte pages (truncated?)");
-                }
-                int fromHeader = fileSize >= DatabaseHeader.SIZE ? DatabaseHeader.validPageCount(head) : 0;
-                long bySize = fileSize / pageSize;
-                if (fromHeader > bySize) {
-                    // SQLite refuses this too: pages the header counts are missing from the file.
-                    throw new CorruptDatabaseException(path, 0, "header counts " + fromHeader + " pages but the file holds "
-                            + bySize + " (truncated?)");
-                }
-                p.dbSize = fromHeader > 0 ? fromHeader : (int) Math.min(bySize, Integer.MAX_VALUE);
+            JournalMode fileMode = fileSize == 0 ? opts.journalMode() : (walHeader ? JournalMode.WAL : JournalMode.DELETE);
+            JournalMode wanted = opts.readOnly() ? fileMode : opts.journalMode();
+            if (wanted != fileMode && !p.aloneOnFile()) {
+                // Another connection uses the file: its journal mode stays (SQLite refuses the switch too).
+                wanted = fileMode;
             }
-            JournalMode wanted = opts.journalMode();
-            if (opts.readOnly()) {
-                // A read-only open cannot change the file's mode: it reads whatever the file is.
-                p.mode = walHeader || recoveredSize > 0 ? JournalMode.WAL : JournalMode.DELETE;
-                if (p.mode == JournalMode.WAL && p.wal == null && walHandle != null) {
-                    p.wal = WalFile.fresh(walHandle, pageSize);
-                    p.index = index;
-                }
-                if (p.wal != null) {
-                    walHandle = null; // owned by the pager now
-                }
-            } else if (wanted == JournalMode.WAL) {
+            if (fileMode == JournalMode.WAL) {
                 p.mode = JournalMode.WAL;
-                if (p.wal == null) {
-                    if (walHandle == null) {
-                        walHandle = storage.open(walPath, false, true);
-                    }
-                    p.wal = WalFile.fresh(walHandle, pageSize);
-                    p.index = index;
-                }
-                walHandle = null;
-                if (!walHeader && p.dbSize > 0) {
-                    p.setFormatVersion(2);
+                p.startWal();
+                if (wanted == JournalMode.DELETE) {
+                    p.leaveWal();
                 }
             } else {
                 p.mode = JournalMode.DELETE;
-                if (p.wal != null) {
-                    // Leaving WAL mode: copy every frame back, then drop the log.
+                p.dbSize = fileDbSize(path, fileSize, pageSize, head);
+                if (wanted == JournalMode.WAL) {
+                    if (p.dbSize > 0) {
+                        p.setFormatVersion(2);
+                    }
                     p.mode = JournalMode.WAL;
-                    p.checkpointLocked(CheckpointMode.TRUNCATE);
-                    p.wal.file().close();
-                    p.wal = null;
-                    p.index = null;
-                    walHandle = null;
-                    storage.delete(walPath);
-                    p.mode = JournalMode.DELETE;
-                } else if (walHandle != null) {
-                    walHandle.close();
-                    walHandle = null;
-                    storage.delete(walPath);
-                }
-                if (walHeader && p.dbSize > 0) {
-                    p.setFormatVersion(1);
+                    p.startWal();
                 }
             }
             ok = true;
             return p;
         } finally {
-            if (walHandle != null) {
-                walHandle.close();
-            }
             if (!ok) {
                 p.closeFiles();
             }
         }
     }
 
-    /** Rewrites header bytes 18 and 19 (1 = rollback journal, 2 = WAL) in a transaction of the current mode. */
+    /** The page size a WAL's header names (for an empty database file whose data lives in the WAL), or 0. */
+    private static int walPageSize(Storage storage, Path walPath) throws IOException {
+        if (!storage.exists(walPath)) {
+            return 0;
+        }
+        try (StorageFile f = storage.open(walPath, true, false)) {
+            byte[] h = new byte[WalFile.HEADER_SIZE];
+            if (f.read(0, h, 0, h.length) == h.length) {
+                int magic = WalFile.u32(h, 0);
+                int ps = WalFile.u32(h, 8);
+                if ((magic == WalFile.MAGIC_LE || magic == WalFile.MAGIC_BE) && ps >= 512 && ps <= 65536
+                        && Integer.bitCount(ps) == 1) {
+                    return ps;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Database size in pages from the file itself (header when valid, else length), checked for truncation. */
+    private static int fileDbSize(Path path, long fileSize, int pageSize, byte[] head) {
+        if (fileSize % pageSize != 0) {
+            throw new CorruptDatabaseException(path, 0, "file size " + fileSize
+                    + " is not a whole number of " + pageSize + "-byte pages (truncated?)");
+        }
+        int fromHeader = fileSize >= DatabaseHeader.SIZE ? DatabaseHeader.validPageCount(head) : 0;
+        long bySize = fileSize / pageSize;
+        if (fromHeader > bySize) {
+            // SQLite refuses this too: pages the header counts are missing from the file.
+            throw new CorruptDatabaseException(path, 0, "header counts " + fromHeader + " pages but the file holds "
+                    + bySize + " (truncated?)");
+        }
+        return fromHeader > 0 ? fromHeader : (int) Math.min(bySize, Integer.MAX_VALUE);
+    }
+
+    /** The database size the file holds now (WAL mode: for a log with no commit yet). */
+    private int currentFileDbSize() throws IOException {
+        long size = db.size();
+        byte[] head = new byte[DatabaseHeader.SIZE];
+        if (size >= DatabaseHeader.SIZE) {
+            db.read(0, head, 0, DatabaseHeader.SIZE);
+        }
+        return fileDbSize(path, size, pageSize, head);
+    }
+
+    /**
+     * Joins the shared WAL: SHARED on the database file for the connection's life (as SQLite's WAL
+     * connections hold it, so that a last-connection check at close means something), the wal-index,
+     * and the log itself.
+     */
+    private void startWal() throws IOException {
+        fileLock.lockShared(opts.busyTimeoutMs());
+        StorageFile walHandle;
+        if (opts.readOnly()) {
+            walHandle = storage.exists(walPath) ? storage.open(walPath, true, false) : null;
+        } else {
+            walHandle = storage.open(walPath, false, true);
+        }
+        if (walHandle == null) {
+            // Read-only, and no log yet: the database file alone, until a writer creates one.
+            wal = null;
+            shared = null;
+            dbSize = currentFileDbSize();
+            return;
+        }
+        wal = WalFile.fresh(walHandle, pageSize);
+        shared = SharedWal.open(path, this, pageSize, opts.busyTimeoutMs());
+        WalIndexHeader h = shared.header(wal.file(), opts.busyTimeoutMs());
+        wal.adopt(h);
+        dbSize = h.nPage() > 0 ? h.nPage() : currentFileDbSize();
+    }
+
+    /** WAL to rollback journal: copy everything back, drop the log and the index, rewrite the header. */
+    private void leaveWal() throws IOException {
+        CheckpointResult r = shared.checkpoint(CheckpointMode.TRUNCATE, wal.file(), wal, db, opts.syncLevel(),
+                opts.busyTimeoutMs(), cache);
+        if (r.framesCheckpointed() != r.framesInLog()) {
+            return; // readers elsewhere: stay in WAL mode
+        }
+        dbSize = currentFileDbSize();
+        shared.close();
+        shared.deleteFile(storage);
+        shared = null;
+        wal.file().close();
+        wal = null;
+        storage.delete(walPath);
+        cache.clear();
+        mode = JournalMode.DELETE;
+        if (dbSize > 0) {
+            setFormatVersion(1);
+        }
+    }
+
+    /** Whether no other connection has the file open: an EXCLUSIVE lock taken at once, then released. */
+    private boolean aloneOnFile() {
+        try {
+            fileLock.lockShared(0);
+            fileLock.lockReserved(0);
+            fileLock.lockExclusive(0);
+            return true;
+        } catch (BusyException e) {
+            return false;
+        } finally {
+            fileLock.unlock();
+        }
+    }
+
+    /** Rewrites header bytes 18 and 19 (1 = rollback journal, 2 = WAL) through the rollback journal, as SQLite does. */
     private void setFormatVersion(int v) {
         JournalMode target = mode;
-        mode = JournalMode.DELETE; // the switch itself goes through the rollback journal, as SQLite does
+        mode = JournalMode.DELETE;
         WriteTxn t = beginWrite();
         try {
             byte[] p1 = t.writable(1);
@@ -322,7 +381,7 @@ public final class Pager implements AutoCloseable {
         return mode;
     }
 
-    /** Committed database size in pages. */
+    /** Database size in pages as of the latest snapshot this connection took or wrote. */
     public synchronized int pageCount() {
         return dbSize;
     }
@@ -340,6 +399,10 @@ public final class Pager implements AutoCloseable {
         }
     }
 
+    private KVException ioError(String what, IOException e) {
+        return new KVException(ErrorCode.IOERR, what + " " + path + " failed: " + e.getMessage(), e);
+    }
+
     // ---- reading ----
 
     /** Starts a read transaction on the latest committed state. */
@@ -354,31 +417,76 @@ public final class Pager implements AutoCloseable {
                     rollbackLock.unlockShared();
                     throw e;
                 }
-                return new Snapshot(this, 0, 0, null, -1, true);
+                return new Snapshot(this, null, null, -1, true, true);
             }
         }
         synchronized (this) {
             checkOpen();
-            int mx = wal == null ? 0 : wal.mxFrame();
-            // Every frame copied back: the database file alone is the snapshot, and the log may restart.
-            if (mx == backfilled) {
-                mx = 0;
+        }
+        return walSnapshot(true);
+    }
+
+    /** A WAL-mode snapshot holding its own read mark. */
+    private Snapshot walSnapshot(boolean registered) {
+        SharedWal sw;
+        synchronized (this) {
+            sw = shared;
+        }
+        if (sw == null) {
+            // Read-only without a log: the file is the whole database.
+            synchronized (this) {
+                try {
+                    if (storage.exists(walPath)) {
+                        startWal();
+                        sw = shared;
+                    } else {
+                        dbSize = currentFileDbSize();
+                        return new Snapshot(this, null, null, dbSize, false, false);
+                    }
+                } catch (IOException e) {
+                    throw ioError("reading", e);
+                }
             }
-            Snapshot s = new Snapshot(this, generation, mx, index, dbSize, false);
-            readers.add(s);
-            return s;
+            if (sw == null) {
+                synchronized (this) {
+                    return new Snapshot(this, null, null, dbSize, false, false);
+                }
+            }
+        }
+        Object owner = new Object();
+        try {
+            SharedWal.View v = sw.beginRead(owner, wal.file(), opts.busyTimeoutMs());
+            int size;
+            try {
+                size = noteView(v);
+            } catch (RuntimeException | IOException e) {
+                sw.endRead(owner, v);
+                throw e;
+            }
+            return new Snapshot(this, v, owner, size, false, registered);
+        } catch (IOException e) {
+            throw ioError("reading", e);
         }
     }
 
     /**
-     * The writer's view of the latest commit: not registered as a reader (the writer lock already keeps
-     * checkpoints and other writers away from it).
+     * Records what a new snapshot says about the database file: cached file pages are dropped when the
+     * log restarted or frames were copied back since our last look (by any connection).
+     *
+     * @return the snapshot's database size
      */
-    synchronized Snapshot writerSnapshot() {
-        if (mode == JournalMode.DELETE) {
-            return new Snapshot(this, 0, 0, null, -1, true, false);
+    private synchronized int noteView(SharedWal.View v) throws IOException {
+        WalIndexHeader h = v.header();
+        long epoch = ((long) h.salt1() << 32) | (v.minFrame() & 0xffffffffL);
+        if (epoch != fileEpoch) {
+            if (fileEpoch != Long.MIN_VALUE) {
+                cache.clear();
+            }
+            fileEpoch = epoch;
         }
-        return new Snapshot(this, generation, wal == null ? 0 : wal.mxFrame(), index, dbSize, false, false);
+        int size = h.nPage() > 0 ? h.nPage() : currentFileDbSize();
+        dbSize = size;
+        return size;
     }
 
     synchronized void endRead(Snapshot s) {
@@ -390,8 +498,13 @@ public final class Pager implements AutoCloseable {
             }
             return;
         }
-        readers.remove(s);
-        notifyAll();
+        if (s.view != null && shared != null) {
+            try {
+                shared.endRead(s.owner, s.view);
+            } catch (IOException e) {
+                throw ioError("unlocking", e);
+            }
+        }
     }
 
     /**
@@ -464,23 +577,17 @@ public final class Pager implements AutoCloseable {
             throw corrupt(pgno, "page number out of range (database has " + size + " pages)");
         }
         try {
-            if (s.mx > 0) {
-                int f;
-                synchronized (this) {
-                    f = s.generation == generation ? s.index.find(pgno, s.mx) : 0;
-                }
+            SharedWal.View v = s.view;
+            if (v != null && v.mark() > 0) {
+                int f = shared.find(v, pgno);
                 if (f > 0) {
-                    long tag = PageCache.frameTag(s.generation, f);
+                    long tag = PageCache.frameTag(v.header().salt1(), f);
                     byte[] hit = cache.get(pgno, tag);
                     if (hit != null) {
                         return hit;
                     }
                     byte[] d = new byte[pageSize];
-                    WalFile w;
-                    synchronized (this) {
-                        w = wal;
-                    }
-                    w.readFrame(f, d, walPath);
+                    wal.readFrame(f, d, walPath);
                     cache.put(pgno, tag, d);
                     return d;
                 }
@@ -501,7 +608,7 @@ public final class Pager implements AutoCloseable {
 
     // ---- writing ----
 
-    /** Starts the write transaction, waiting for another one in this process to finish. */
+    /** Starts the write transaction: waits for another one in this process, then for other connections' (busy timeout). */
     public WriteTxn beginWrite() {
         synchronized (this) {
             checkOpen();
@@ -511,9 +618,9 @@ public final class Pager implements AutoCloseable {
         }
         writer.lock();
         try {
-            synchronized (this) {
-                checkOpen();
-                if (mode == JournalMode.DELETE) {
+            if (mode == JournalMode.DELETE) {
+                synchronized (this) {
+                    checkOpen();
                     acquireSharedUse();
                     try {
                         fileLock.lockReserved(opts.busyTimeoutMs());
@@ -522,46 +629,78 @@ public final class Pager implements AutoCloseable {
                         throw e;
                     }
                     writerHoldsShared = true;
+                    return new WriteTxn(this, dbSize, new Snapshot(this, null, null, -1, true, false));
                 }
-                maybeRestartLog();
-                return new WriteTxn(this, dbSize);
             }
+            Object owner = new Object();
+            long deadline = System.nanoTime() + Math.max(opts.busyTimeoutMs(), 0) * 1_000_000L;
+            while (true) {
+                Snapshot base = walSnapshot(false);
+                try {
+                    if (shared.beginWrite(owner, base.view, opts.busyTimeoutMs())) {
+                        synchronized (this) {
+                            writeOwner = owner;
+                            writeView = base.view;
+                            wal.adopt(base.view.header());
+                        }
+                        return new WriteTxn(this, base.dbSize, base, owner);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    shared.endRead(base.owner, base.view);
+                    throw e;
+                }
+                shared.endRead(base.owner, base.view);
+                if (System.nanoTime() > deadline) {
+                    throw new BusyException("database is locked: " + path + " kept changing under a new writer");
+                }
+            }
+        } catch (IOException e) {
+            writer.unlock();
+            throw ioError("locking", e);
         } catch (RuntimeException e) {
             writer.unlock();
             throw e;
         }
     }
 
-    /** Restarts a fully copied-back log once no reader uses it. Caller holds the writer lock and this. */
-    private void maybeRestartLog() {
-        if (mode != JournalMode.WAL || wal == null || wal.mxFrame() == 0 || backfilled != wal.mxFrame()) {
-            return;
-        }
-        for (Snapshot s : readers) {
-            if (s.generation == generation && s.mx > 0) {
-                return;
-            }
-        }
-        wal.restart();
-        index = new WalIndex();
-        commitSizes.clear();
-        generation++;
-        backfilled = 0;
-    }
-
-    void endWrite() {
+    void endWrite(WriteTxn t) {
         try {
             synchronized (this) {
                 if (writerHoldsShared) {
                     writerHoldsShared = false;
                     fileLock.downgradeToShared();
                     releaseSharedUse();
-                } else if (sharedUsers == 0 && fileLock.level() != DatabaseFileLock.Level.NONE) {
-                    fileLock.unlock();
+                }
+                if (writeOwner != null) {
+                    try {
+                        shared.endWrite(writeOwner);
+                        shared.endRead(t.base().owner, t.base().view);
+                    } catch (IOException e) {
+                        throw ioError("unlocking", e);
+                    } finally {
+                        writeOwner = null;
+                        writeView = null;
+                    }
                 }
             }
         } finally {
             writer.unlock();
+        }
+    }
+
+    /** Runs the automatic checkpoint a commit made due, after the write transaction released its locks. */
+    void afterCommit() {
+        boolean due;
+        synchronized (this) {
+            due = checkpointDue;
+            checkpointDue = false;
+        }
+        if (due) {
+            try {
+                checkpoint(CheckpointMode.PASSIVE);
+            } catch (KVException e) {
+                // The commit stands; the frames stay in the log for the next checkpoint.
+            }
         }
     }
 
@@ -593,29 +732,39 @@ public final class Pager implements AutoCloseable {
         for (int i = 0; i < k; i++) {
             pages[i] = t.dirty.get(pgnos[i]);
         }
-        if (mode == JournalMode.WAL && t.startSize > 0) {
-            commitWal(pgnos, pages, k, newSize);
-        } else {
-            // A new file's first pages go straight into the database file, as SQLite writes them: a C
-            // process finding an empty database file deletes its WAL as stale.
-            commitRollback(t, pgnos, pages, k, newSize);
+        try {
+            if (mode == JournalMode.WAL && t.startSize > 0) {
+                commitWal(pgnos, pages, k, newSize);
+            } else {
+                // A new file's first pages go straight into the database file, as SQLite writes them: a C
+                // process finding an empty database file deletes its WAL as stale.
+                commitRollback(t, pgnos, pages, k, newSize);
+            }
+        } catch (IOException e) {
+            throw ioError("commit to", e);
         }
     }
 
-    private void commitWal(int[] pgnos, byte[][] pages, int n, int newSize) {
-        WalFile w;
-        synchronized (this) {
-            w = wal;
+    private void commitWal(int[] pgnos, byte[][] pages, int n, int newSize) throws IOException {
+        WalIndexHeader h = shared.restartIfPossible(writeView.header());
+        if (h != writeView.header()) {
+            wal.adopt(h);
         }
-        int prevMx = w.mxFrame();
-        int c0 = w.checksum0();
-        int c1 = w.checksum1();
+        int prevMx = wal.mxFrame();
+        int c0 = wal.checksum0();
+        int c1 = wal.checksum1();
         int first;
         try {
-            first = w.appendTransaction(pgnos, pages, n, newSize, opts.syncLevel() == SyncLevel.FULL,
+            first = wal.appendTransaction(pgnos, pages, n, newSize, opts.syncLevel() == SyncLevel.FULL,
                     opts.syncLevel() != SyncLevel.OFF);
+            shared.index(first, pgnos, n);
         } catch (IOException e) {
-            if (w.undoAppend(prevMx, c0, c1)) {
+            try {
+                shared.unindex(prevMx);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (wal.undoAppend(prevMx, c0, c1)) {
                 throw new KVException(ErrorCode.IOERR, "commit to " + walPath + " failed and was undone: " + e.getMessage(), e);
             }
             // The frames may be whole on disk and would count at the next open: refuse to go on with
@@ -626,27 +775,21 @@ public final class Pager implements AutoCloseable {
             throw new KVException(ErrorCode.IOERR, "commit to " + walPath + " failed and could not be undone (it may "
                     + "appear after reopening): " + e.getMessage(), e);
         }
-        boolean checkpointDue;
+        WalIndexHeader published = shared.publish(h, wal.mxFrame(), newSize, wal.checksum0(), wal.checksum1(),
+                wal.salt1(), wal.salt2(), wal.bigEndian());
         synchronized (this) {
             for (int i = 0; i < n; i++) {
-                index.append(first + i, pgnos[i]);
-                cache.put(pgnos[i], PageCache.frameTag(generation, first + i), pages[i]);
+                cache.put(pgnos[i], PageCache.frameTag(published.salt1(), first + i), pages[i]);
             }
-            commitSizes.put(first + n - 1, newSize);
             dbSize = newSize;
             commitsSinceCheckpoint++;
-            checkpointDue = opts.autoCheckpointCommits() > 0 && commitsSinceCheckpoint >= opts.autoCheckpointCommits();
-        }
-        if (checkpointDue) {
-            try {
-                checkpointLocked(CheckpointMode.PASSIVE);
-            } catch (KVException e) {
-                // The commit stands; the frames stay in the log for the next checkpoint.
+            if (opts.autoCheckpointCommits() > 0 && commitsSinceCheckpoint >= opts.autoCheckpointCommits()) {
+                checkpointDue = true;
             }
         }
     }
 
-    private void commitRollback(WriteTxn t, int[] pgnos, byte[][] pages, int n, int newSize) {
+    private void commitRollback(WriteTxn t, int[] pgnos, byte[][] pages, int n, int newSize) throws IOException {
         long wait = opts.busyTimeoutMs() > 0 ? opts.busyTimeoutMs() : 5000;
         if (!rollbackLock.lockExclusive(wait)) {
             throw new BusyException("database is locked: readers of " + path + " did not finish within " + wait + " ms");
@@ -658,6 +801,9 @@ public final class Pager implements AutoCloseable {
             int oldSize;
             synchronized (this) {
                 oldSize = dbSize;
+            }
+            if (t.startSize == 0 && db.size() > 0) {
+                throw new BusyException("database " + path + " was created by another connection meanwhile; reopen it");
             }
             int[] origPg = new int[n];
             byte[][] orig = new byte[n][];
@@ -713,7 +859,8 @@ public final class Pager implements AutoCloseable {
             synchronized (this) {
                 if (fileLock.level() == DatabaseFileLock.Level.EXCLUSIVE) {
                     fileLock.downgradeToShared();
-                    if (!writerHoldsShared && sharedUsers == 0) {
+                    // WAL-mode connections keep SHARED for their whole life.
+                    if (mode == JournalMode.DELETE && !writerHoldsShared && sharedUsers == 0) {
                         fileLock.unlock();
                     }
                 }
@@ -746,14 +893,16 @@ public final class Pager implements AutoCloseable {
     public CheckpointResult checkpoint(CheckpointMode mode) {
         synchronized (this) {
             checkOpen();
-            if (this.mode != JournalMode.WAL || wal == null || opts.readOnly()) {
+            if (this.mode != JournalMode.WAL || shared == null || opts.readOnly()) {
                 return new CheckpointResult(0, 0);
             }
         }
         if (mode == CheckpointMode.PASSIVE) {
             if (!writer.tryLock()) {
-                synchronized (this) {
-                    return new CheckpointResult(wal.mxFrame(), backfilled);
+                try {
+                    return shared.state(wal.file(), opts.busyTimeoutMs());
+                } catch (IOException e) {
+                    throw ioError("checkpoint of", e);
                 }
             }
         } else {
@@ -772,155 +921,15 @@ public final class Pager implements AutoCloseable {
             }
         }
         try {
-            return checkpointLocked(mode);
+            CheckpointResult r = shared.checkpoint(mode, wal.file(), wal, db, opts.syncLevel(), opts.busyTimeoutMs(), cache);
+            synchronized (this) {
+                commitsSinceCheckpoint = 0;
+            }
+            return r;
+        } catch (IOException e) {
+            throw ioError("checkpoint of", e);
         } finally {
             writer.unlock();
-        }
-    }
-
-    /** Caller holds the writer lock (or is opening/closing alone). */
-    private CheckpointResult checkpointLocked(CheckpointMode mode) {
-        WalFile w;
-        int mx;
-        int limit;
-        synchronized (this) {
-            w = wal;
-            mx = w.mxFrame();
-            limit = backfillLimit(mx);
-            if (mode != CheckpointMode.PASSIVE && limit < mx) {
-                long deadline = System.nanoTime() + opts.busyTimeoutMs() * 1_000_000L;
-                while ((limit = backfillLimit(mx)) < mx) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    waitQuietly(left);
-                }
-            }
-        }
-        try {
-            backfill(w, limit);
-        } catch (IOException e) {
-            throw new KVException(ErrorCode.IOERR, "checkpoint of " + path + " failed: " + e.getMessage(), e);
-        }
-        int done;
-        synchronized (this) {
-            done = backfilled;
-            commitsSinceCheckpoint = 0;
-            if ((mode == CheckpointMode.RESTART || mode == CheckpointMode.TRUNCATE) && done == mx && mx > 0) {
-                long deadline = System.nanoTime() + opts.busyTimeoutMs() * 1_000_000L;
-                while (logInUse()) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return new CheckpointResult(mx, done);
-                    }
-                    waitQuietly(left);
-                }
-                wal.restart();
-                index = new WalIndex();
-                commitSizes.clear();
-                generation++;
-                backfilled = 0;
-                if (mode == CheckpointMode.TRUNCATE) {
-                    try {
-                        wal.truncate(0);
-                    } catch (IOException e) {
-                        throw new KVException(ErrorCode.IOERR, "truncating " + walPath + " failed: " + e.getMessage(), e);
-                    }
-                }
-            } else if (mode == CheckpointMode.TRUNCATE && mx == 0 && !logInUse()) {
-                try {
-                    wal.truncate(0);
-                    wal.restart();
-                } catch (IOException e) {
-                    throw new KVException(ErrorCode.IOERR, "truncating " + walPath + " failed: " + e.getMessage(), e);
-                }
-            }
-        }
-        return new CheckpointResult(mx, done);
-    }
-
-    private void waitQuietly(long nanos) {
-        try {
-            wait(Math.max(1, nanos / 1_000_000L));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Whether a reader of the current log generation reads frames. Caller holds this. */
-    private boolean logInUse() {
-        for (Snapshot s : readers) {
-            if (s.generation == generation && s.mx > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The last frame every running reader allows to be copied back. Caller holds this. */
-    private int backfillLimit(int mx) {
-        int limit = mx;
-        for (Snapshot s : readers) {
-            if (s.generation != generation) {
-                return Math.min(limit, backfilled); // a reader of an older log reads the file alone
-            }
-            if (s.mx == 0) {
-                continue; // reads the file, which already holds everything up to 'backfilled'
-            }
-            limit = Math.min(limit, s.mx);
-        }
-        return limit;
-    }
-
-    private void backfill(WalFile w, int limit) throws IOException {
-        int from;
-        WalIndex idx;
-        int size;
-        synchronized (this) {
-            from = backfilled;
-            idx = index;
-            size = commitSizes.get(limit);
-        }
-        if (limit <= from) {
-            return;
-        }
-        if (size == 0) {
-            size = pageCount();
-        }
-        if (opts.syncLevel() != SyncLevel.OFF) {
-            w.sync();
-        }
-        IntIntMap newest = new IntIntMap(limit - from);
-        for (int f = from + 1; f <= limit; f++) {
-            int pg = idx.pageOf(f);
-            newest.put(pg, f);
-        }
-        int[] pgs = new int[limit - from];
-        int n = 0;
-        for (int f = from + 1; f <= limit; f++) {
-            int pg = idx.pageOf(f);
-            if (newest.get(pg) == f && pg <= size) {
-                pgs[n++] = pg;
-            }
-        }
-        Arrays.sort(pgs, 0, n);
-        byte[] buf = new byte[pageSize];
-        for (int i = 0; i < n; i++) {
-            int pg = pgs[i];
-            w.readFrame(newest.get(pg), buf, walPath);
-            db.write((long) (pg - 1) * pageSize, buf, 0, pageSize);
-            cache.invalidateFileCopy(pg);
-        }
-        long want = (long) size * pageSize;
-        if (db.size() > want) {
-            db.truncate(want);
-        }
-        if (opts.syncLevel() != SyncLevel.OFF) {
-            db.sync();
-        }
-        synchronized (this) {
-            backfilled = limit;
         }
     }
 
@@ -941,11 +950,14 @@ public final class Pager implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new KVException(ErrorCode.IOERR, "sync of " + path + " failed: " + e.getMessage(), e);
+            throw ioError("sync of", e);
         }
     }
 
-    /** Checkpoints everything and deletes the WAL (WAL mode), then closes the files. */
+    /**
+     * Closes the connection. The last connection on the file (WAL mode) checkpoints everything and
+     * deletes the WAL and the wal-index, as SQLite does.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -962,20 +974,22 @@ public final class Pager implements AutoCloseable {
                 }
                 closed = true;
             }
-            if (mode == JournalMode.WAL && wal != null && !opts.readOnly() && !broken && lastConnection()) {
+            if (mode == JournalMode.WAL && shared != null && !opts.readOnly() && !broken && lastConnection()) {
                 try {
-                    synchronized (this) {
-                        readers.clear();
-                    }
-                    CheckpointResult r = checkpointLocked(CheckpointMode.TRUNCATE);
+                    CheckpointResult r = shared.checkpoint(CheckpointMode.TRUNCATE, wal.file(), wal, db,
+                            opts.syncLevel(), opts.busyTimeoutMs(), cache);
                     if (r.framesCheckpointed() == r.framesInLog()) {
+                        shared.close();
+                        shared.deleteFile(storage);
+                        shared = null;
                         wal.file().close();
                         storage.delete(walPath);
+                        wal = null;
                     }
                 } catch (KVException e) {
                     failure = e;
                 } catch (IOException e) {
-                    failure = new KVException(ErrorCode.IOERR, "closing " + walPath + " failed: " + e.getMessage(), e);
+                    failure = ioError("closing", e);
                 }
             }
             closeFiles();
@@ -1004,6 +1018,22 @@ public final class Pager implements AutoCloseable {
     }
 
     private void closeFiles() {
+        if (shared != null) {
+            try {
+                shared.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            shared = null;
+        }
+        if (wal != null) {
+            try {
+                wal.file().close();
+            } catch (IOException ignored) {
+                // likewise
+            }
+            wal = null;
+        }
         try {
             fileLock.unlock();
         } catch (RuntimeException ignored) {
@@ -1016,13 +1046,6 @@ public final class Pager implements AutoCloseable {
             dbLocks.close();
         } catch (IOException ignored) {
             // nothing more to do for a file being closed
-        }
-        if (wal != null) {
-            try {
-                wal.file().close();
-            } catch (IOException ignored) {
-                // likewise
-            }
         }
     }
 }

@@ -58,53 +58,12 @@ final class WalFile {
         this.frameSize = FRAME_HEADER_SIZE + pageSize;
     }
 
-    /** Result of reading an existing log. */
-    record Recovered(WalFile wal, int dbSize) {
-    }
-
     StorageFile file() {
         return file;
     }
 
-    int pageSizeOf() {
-        return pageSize;
-    }
-
     int mxFrame() {
         return mxFrame;
-    }
-
-    /**
-     * Reads the log and indexes every frame of every committed transaction. A missing, short or
-     * foreign header, or a page size that differs from the database's, means an empty log.
-     *
-     * @param pageSize the database's page size, or 0 when the database file is empty (the log's wins)
-     */
-    static Recovered recover(StorageFile file, int pageSize, WalIndex index) throws IOException {
-        long size = file.size();
-        byte[] hdr = new byte[HEADER_SIZE];
-        if (size >= HEADER_SIZE && file.read(0, hdr, 0, HEADER_SIZE) == HEADER_SIZE) {
-            int magic = u32(hdr, 0);
-            int ps = u32(hdr, 8);
-            boolean psOk = ps >= 512 && ps <= 65536 && Integer.bitCount(ps) == 1 && (pageSize == 0 || ps == pageSize);
-            if ((magic == MAGIC_LE || magic == MAGIC_BE) && u32(hdr, 4) == VERSION && psOk) {
-                WalChecksum ck = new WalChecksum(magic == MAGIC_BE, 0, 0);
-                ck.update(hdr, 0, 24);
-                if (ck.s0 == u32(hdr, 24) && ck.s1 == u32(hdr, 28)) {
-                    WalFile w = new WalFile(file, ps);
-                    w.bigEndian = magic == MAGIC_BE;
-                    w.checkpointSeq = u32(hdr, 12);
-                    w.salt1 = u32(hdr, 16);
-                    w.salt2 = u32(hdr, 20);
-                    w.ck0 = ck.s0;
-                    w.ck1 = ck.s1;
-                    w.headerWritten = true;
-                    int dbSize = w.scanFrames(size, ck, index);
-                    return new Recovered(w, dbSize);
-                }
-            }
-        }
-        return new Recovered(null, 0);
     }
 
     /** An empty log for a database of {@code pageSize}-byte pages; the header is written with the first frame. */
@@ -113,60 +72,6 @@ final class WalFile {
         w.salt1 = RANDOM.nextInt();
         w.restartFields(0);
         return w;
-    }
-
-    /** Walks frames from the first, keeping those up to the last valid commit frame. */
-    private int scanFrames(long size, WalChecksum ck, WalIndex index) throws IOException {
-        long maxFrames = (size - HEADER_SIZE) / frameSize;
-        int chunkFrames = Math.max(1, (1 << 20) / frameSize);
-        byte[] buf = new byte[chunkFrames * frameSize];
-        int dbSize = 0;
-        int committed = 0;
-        int c0 = ck.s0;
-        int c1 = ck.s1;
-        int[] pending = new int[64];
-        int nPending = 0;
-        outer:
-        for (long f = 0; f < maxFrames; f += chunkFrames) {
-            int n = (int) Math.min(chunkFrames, maxFrames - f);
-            int got = file.read(HEADER_SIZE + f * frameSize, buf, 0, n * frameSize);
-            n = Math.min(n, got / frameSize);
-            for (int i = 0; i < n; i++) {
-                int off = i * frameSize;
-                int pgno = u32(buf, off);
-                int commit = u32(buf, off + 4);
-                if (pgno <= 0 || u32(buf, off + 8) != salt1 || u32(buf, off + 12) != salt2) {
-                    break outer;
-                }
-                ck.update(buf, off, 8);
-                ck.update(buf, off + FRAME_HEADER_SIZE, pageSize);
-                if (ck.s0 != u32(buf, off + 16) || ck.s1 != u32(buf, off + 20)) {
-                    break outer;
-                }
-                if (nPending == pending.length) {
-                    pending = java.util.Arrays.copyOf(pending, nPending * 2);
-                }
-                pending[nPending++] = pgno;
-                if (commit != 0) {
-                    int first = committed + 1;
-                    for (int k = 0; k < nPending; k++) {
-                        index.append(first + k, pending[k]);
-                    }
-                    committed += nPending;
-                    nPending = 0;
-                    dbSize = commit;
-                    c0 = ck.s0;
-                    c1 = ck.s1;
-                }
-            }
-            if (n < chunkFrames) {
-                break;
-            }
-        }
-        mxFrame = committed;
-        ck0 = c0;
-        ck1 = c1;
-        return dbSize;
     }
 
     /** New salts and sequence for a log that restarts at frame 1; the header is written with the next frame. */
@@ -179,9 +84,43 @@ final class WalFile {
         headerWritten = false;
     }
 
-    /** Starts the log over from frame 1 (after a complete checkpoint). */
-    void restart() {
-        restartFields(checkpointSeq + 1);
+    static int randomSalt() {
+        return RANDOM.nextInt();
+    }
+
+    /**
+     * Follows the shared wal-index header, which other connections may have moved: the end of the log,
+     * the checksum chain, the salts. An empty log gets its file header (with these salts) written
+     * with its first frame.
+     */
+    void adopt(WalIndexHeader h) {
+        if (h == null) {
+            return;
+        }
+        mxFrame = h.mxFrame();
+        salt1 = h.salt1();
+        salt2 = h.salt2();
+        bigEndian = h.bigEndianChecksum();
+        if (mxFrame > 0) {
+            ck0 = h.frameChecksum0();
+            ck1 = h.frameChecksum1();
+            headerWritten = true;
+        } else {
+            headerWritten = false;
+            checkpointSeq++;
+        }
+    }
+
+    int salt1() {
+        return salt1;
+    }
+
+    int salt2() {
+        return salt2;
+    }
+
+    boolean bigEndian() {
+        return bigEndian;
     }
 
     /**

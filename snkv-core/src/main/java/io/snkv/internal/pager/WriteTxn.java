@@ -16,11 +16,23 @@ public final class WriteTxn {
     int dbSize;
     private boolean ended;
 
-    WriteTxn(Pager pager, int dbSize) {
+    /** The lock owner of the shared WAL write lock (WAL mode), else null. */
+    final Object owner;
+
+    WriteTxn(Pager pager, int dbSize, Snapshot base) {
+        this(pager, dbSize, base, null);
+    }
+
+    WriteTxn(Pager pager, int dbSize, Snapshot base, Object owner) {
         this.pager = pager;
         this.startSize = dbSize;
         this.dbSize = dbSize;
-        this.base = pager.writerSnapshot();
+        this.base = base;
+        this.owner = owner;
+    }
+
+    Snapshot base() {
+        return base;
     }
 
     /** The page as this transaction sees it; callers must not modify it. */
@@ -106,6 +118,7 @@ public final class WriteTxn {
             throw e;
         }
         endIfOpen();
+        pager.afterCommit();
     }
 
     /** Drops every change and ends the transaction. */
@@ -118,8 +131,7 @@ public final class WriteTxn {
             ended = true;
             dirty.clear();
             clean.clear();
-            base.close();
-            pager.endWrite();
+            pager.endWrite(this);
         }
     }
 

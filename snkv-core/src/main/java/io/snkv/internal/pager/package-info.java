@@ -1,27 +1,41 @@
 /**
- * Pages, transactions and durability: the page cache, read snapshots, the single writer, commit and
+ * Pages, transactions, durability and sharing: the page cache, read snapshots, the single writer, commit and
  * rollback through the WAL ({@link io.snkv.internal.pager.WalFile}) or the rollback journal
  * ({@link io.snkv.internal.pager.RollbackJournal}), checkpoints and crash recovery.
  *
+ * <h2>Connections and processes</h2>
+ * A {@link io.snkv.internal.pager.Pager} is one connection. Connections in this JVM and in other
+ * processes (SNKV in Java or C, SQLite itself) share a file with SQLite's own protocol: POSIX locks on
+ * SQLite's lock bytes ({@link io.snkv.internal.io.SqliteLockLayout}), and in WAL mode SQLite's
+ * wal-index in {@code <db>-shm} ({@link io.snkv.internal.pager.WalIndexFormat},
+ * {@link io.snkv.internal.pager.SharedWal}). Inside one connection, threads share one write lock
+ * (fair) and each read transaction holds its own read lock.
+ *
  * <h2>Transactions</h2>
- * One write transaction at a time (a fair in-process lock). It keeps every page it changes as a
- * private copy until commit, so nothing reaches a file before the commit and a rollback only drops
- * the copies. Readers never see a writer's copies.
+ * One write transaction at a time. It keeps every page it changes as a private copy until commit, so
+ * nothing reaches a file before the commit and a rollback only drops the copies. Readers never see a
+ * writer's copies.
  *
  * <h2>WAL mode</h2>
- * Commit appends the changed pages as frames, the last one carrying the new database size, in one
- * write, then publishes the new end of the log to new readers. A read snapshot is (log generation,
- * last frame, database size): each page comes from its newest frame at or before that frame, else
- * from the database file. A checkpoint copies frames back up to the oldest snapshot still running
- * (so no reader ever finds a page of the database file newer than its snapshot), and the log restarts
- * from frame 1, with new salts, once every frame is copied and no reader uses the log. A reader that
- * starts when every frame is copied reads the database file only.
+ * A connection holds SHARED on the database file for its whole life (as SQLite's WAL connections do),
+ * so that the last one can tell it is last. A read snapshot holds a read mark on the wal-index: frames
+ * {@code nBackfill+1 .. mxFrame} of the log, newest copy of each page first, else the database file.
+ * Commit takes WAL_WRITE_LOCK, appends the changed pages as frames (the last one carrying the new
+ * database size) in one write, enters them in the wal-index hash tables and publishes the new header.
+ * A checkpoint copies frames back no further than the lowest read mark still held, and RESTART and
+ * TRUNCATE restart the log once no reader uses it; a writer restarts a fully copied log by itself.
+ * Pages cached from the database file are dropped whenever the log restarted or frames were copied
+ * back since the connection's last look. The last connection to close checkpoints and deletes the WAL
+ * and the wal-index. A new file's first pages are written through the rollback journal, as SQLite
+ * creates files, because a C process deletes the WAL of an empty database file as stale.
  *
  * <h2>Rollback-journal (DELETE) mode</h2>
- * Commit first waits for other threads' readers to leave, writes the original of every page it will
- * overwrite to {@code <db>-journal}, then writes the pages into the database file, then deletes the
- * journal: the deletion is the commit point. On open, a journal with a valid header is hot and is
- * played back before anything is read.
+ * Readers hold SHARED; a writer RESERVED; a commit waits for other connections' readers to leave
+ * (EXCLUSIVE, within the busy timeout), writes the original of every page it will overwrite to
+ * {@code <db>-journal}, then writes the pages into the database file, then deletes the journal: the
+ * deletion is the commit point. A journal with a valid header and no live RESERVED holder is hot and is
+ * played back before anything is read. A reader that takes SHARED afresh drops its cache if the change
+ * counter moved.
  *
  * <h2>fsync points (SQLite's, by sync level)</h2>
  * <ul>

@@ -98,39 +98,6 @@ class WalIndexRecoveryTest {
     }
 
     @Test
-    void agreesWithTheEnginesOwnRecovery() throws Exception {
-        Random r = new Random(2);
-        WalBuilder b = new WalBuilder(1024, 12);
-        for (int t = 0; t < 400; t++) {
-            int n = 1 + r.nextInt(30);
-            int[] pages = new int[n];
-            for (int i = 0; i < n; i++) {
-                pages[i] = 1 + r.nextInt(600);
-            }
-            b.commit(600, pages);
-        }
-        b.garbageFrame();
-        Path wal = dir.resolve("engine-wal");
-        Files.write(wal, b.bytes());
-        WalIndex engine = new WalIndex();
-        try (StorageFile f = FileStorage.INSTANCE.open(wal, true, false)) {
-            WalFile.Recovered rec = WalFile.recover(f, 1024, engine);
-            HeapShm shm = new HeapShm();
-            WalIndexHeader h = WalIndexRecovery.recover(f, shm).header();
-            assertThat(h.mxFrame()).isEqualTo(rec.wal().mxFrame());
-            assertThat(h.nPage()).isEqualTo(rec.dbSize());
-            assertThat(h.frameChecksum0()).isEqualTo(rec.wal().checksum0());
-            assertThat(h.frameChecksum1()).isEqualTo(rec.wal().checksum1());
-            WalIndexHashTable index = new WalIndexHashTable(shm);
-            for (int mx = 1; mx <= h.mxFrame(); mx += 97) {
-                for (int p = 1; p <= 601; p++) {
-                    assertThat(index.find(p, mx, 1)).isEqualTo(engine.find(p, mx));
-                }
-            }
-        }
-    }
-
-    @Test
     void tornFrameEndsTheLogAtThePreviousCommit() throws Exception {
         WalBuilder b = new WalBuilder(512, 13).commit(3, 1, 2, 3).commit(4, 4, 1);
         int good = b.frames();
