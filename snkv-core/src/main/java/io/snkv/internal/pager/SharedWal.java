@@ -60,6 +60,18 @@ final class SharedWal implements AutoCloseable {
     private final WalIndexCheckpointInfo info;
     private final Object connection;
     private final int pageSize;
+    /** Private copy of the frame index (guarded by this). */
+    private FrameMirror mirror = new FrameMirror(0, 0);
+    /**
+     * Holds the read mark our snapshots last used, shared, between transactions, so that the next
+     * snapshot on the same mark costs no system call (POSIX locks are per process: a second holder in
+     * this JVM is free). Released when the mark changes, by a checkpoint or close of ours, and after a
+     * short idle time by {@link LockReaper}, so that other processes' checkpoints are held back at most
+     * that long. Guarded by this.
+     */
+    private final Object lingerOwner = new Object();
+    private int lingerMark = -1;
+    private long lingerUsed;
 
     private SharedWal(Path dbPath, ByteRangeLocks shmLocks, SharedMemory memory, ShmAccess shm, Object connection,
                       int pageSize) throws IOException {
@@ -193,6 +205,7 @@ final class SharedWal implements AutoCloseable {
                 // Every frame is in the database file: read the file alone.
                 if (tryLock(owner, readLock(0), LockMode.SHARED)) {
                     if (h.equals(WalIndexHeader.read(shm))) {
+                        linger(0);
                         return new View(h, 0, nBackfill + 1);
                     }
                     unlock(owner, readLock(0));
@@ -231,6 +244,7 @@ final class SharedWal implements AutoCloseable {
                 unlock(owner, readLock(mxI));
                 continue;
             }
+            linger(mxI);
             return new View(h, mxI, minFrame);
         }
         throw new BusyException("database is locked: no WAL read mark of " + dbPath + " could be taken");
@@ -240,12 +254,65 @@ final class SharedWal implements AutoCloseable {
         unlock(owner, readLock(v.mark()));
     }
 
-    /** The frame holding {@code pgno} in {@code v}, or 0 when the database file holds it. */
+    /**
+     * The frame holding {@code pgno} in {@code v}, or 0 when the database file holds it. A frame older
+     * than the snapshot's first may be returned: it was copied back, so the file holds the same bytes.
+     */
     int find(View v, int pgno) throws IOException {
         if (v.mark() == 0) {
             return 0;
         }
-        return hash.find(pgno, v.header().mxFrame(), v.minFrame());
+        WalIndexHeader h = v.header();
+        int mx = h.mxFrame();
+        synchronized (this) {
+            FrameMirror m = mirror;
+            if (m.salt1 != h.salt1() || m.salt2 != h.salt2()) {
+                m = new FrameMirror(h.salt1(), h.salt2());
+                mirror = m;
+            }
+            for (int f = m.frames() + 1; f <= mx; f++) {
+                m.append(hash.pageOf(f));
+            }
+            return m.find(pgno, mx);
+        }
+    }
+
+    /** Keeps mark {@code mark} locked between this connection's transactions (see {@link #lingerOwner}). */
+    synchronized void linger(int mark) throws IOException {
+        if (mark == lingerMark) {
+            lingerUsed = System.nanoTime();
+            return;
+        }
+        dropLinger();
+        if (tryLock(lingerOwner, readLock(mark), LockMode.SHARED)) {
+            lingerMark = mark;
+            lingerUsed = System.nanoTime();
+            LockReaper.watch(this);
+        }
+    }
+
+    /** Releases the lingering read lock. */
+    synchronized void dropLinger() throws IOException {
+        if (lingerMark >= 0) {
+            unlock(lingerOwner, readLock(lingerMark));
+            lingerMark = -1;
+        }
+    }
+
+    /** For {@link LockReaper}: drops the lingering lock if unused for {@code idleNanos}; true when none is left. */
+    synchronized boolean reap(long idleNanos) {
+        if (lingerMark < 0) {
+            return true;
+        }
+        if (System.nanoTime() - lingerUsed < idleNanos) {
+            return false;
+        }
+        try {
+            dropLinger();
+        } catch (IOException e) {
+            lingerMark = -1;
+        }
+        return true;
     }
 
     // ---- writing ----
@@ -280,6 +347,7 @@ final class SharedWal implements AutoCloseable {
         if (h.mxFrame() == 0 || info.nBackfill() != h.mxFrame()) {
             return h;
         }
+        dropLinger();
         Object owner = new Object();
         int got = 0;
         try {
@@ -335,6 +403,7 @@ final class SharedWal implements AutoCloseable {
      */
     CheckpointResult checkpoint(CheckpointMode mode, StorageFile walFile, WalFile wal, StorageFile db, SyncLevel sync,
                                 long busyMs, PageCache cache) throws IOException {
+        dropLinger();
         Object owner = new Object();
         boolean passive = mode == CheckpointMode.PASSIVE;
         long wait = passive ? 0 : busyMs;
@@ -454,6 +523,7 @@ final class SharedWal implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            dropLinger();
             shmLocks.unlockAll(connection);
             memory.close();
         } finally {
