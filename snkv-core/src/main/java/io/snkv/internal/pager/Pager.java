@@ -308,7 +308,15 @@ public final class Pager implements AutoCloseable {
             return;
         }
         wal = WalFile.fresh(walHandle, pageSize);
-        shared = SharedWal.open(path, this, pageSize, opts.busyTimeoutMs());
+        try {
+            shared = SharedWal.open(path, this, pageSize, opts.busyTimeoutMs());
+        } catch (IOException e) {
+            if (!opts.readOnly()) {
+                throw e;
+            }
+            // Read-only where <db>-shm cannot be created or written: a private index of the log as it is.
+            shared = SharedWal.openPrivate(path, this, pageSize);
+        }
         WalIndexHeader h = shared.header(wal.file(), opts.busyTimeoutMs());
         wal.adopt(h);
         dbSize = h.nPage() > 0 ? h.nPage() : currentFileDbSize();

@@ -114,22 +114,40 @@ final class SharedWal implements AutoCloseable {
         }
     }
 
+    /**
+     * A wal-index in this process's memory, for a read-only connection that cannot create or write
+     * {@code <db>-shm} (a read-only directory or file system): built once from the log, so it sees the
+     * database as it was when opened, and assumes no other process writes meanwhile (SQLite's answer
+     * there is the same: such a connection cannot coordinate with writers).
+     */
+    static SharedWal openPrivate(Path dbPath, Object connection, int pageSize) throws IOException {
+        return new SharedWal(dbPath, null, null, new HeapShm(dbPath.resolveSibling(dbPath.getFileName() + "-shm")),
+                connection, pageSize);
+    }
+
     // ---- locks ----
 
     private static long lockOffset(int lock) {
         return SqliteLockLayout.SHM_LOCK_BASE + lock;
     }
 
+    // A private (heap) index has no file to lock: it serves one read-only connection alone.
+
     private boolean tryLock(Object owner, int lock, LockMode mode) throws IOException {
-        return shmLocks.tryLock(owner, lockOffset(lock), 1, mode);
+        return shmLocks == null || shmLocks.tryLock(owner, lockOffset(lock), 1, mode);
     }
 
     private boolean lock(Object owner, int lock, LockMode mode, long busyMs) throws IOException {
+        if (shmLocks == null) {
+            return true;
+        }
         return busyMs <= 0 ? tryLock(owner, lock, mode) : shmLocks.lock(owner, lockOffset(lock), 1, mode, busyMs);
     }
 
     private void unlock(Object owner, int lock) throws IOException {
-        shmLocks.unlock(owner, lockOffset(lock), 1);
+        if (shmLocks != null) {
+            shmLocks.unlock(owner, lockOffset(lock), 1);
+        }
     }
 
     private static int readLock(int i) {
@@ -284,7 +302,7 @@ final class SharedWal implements AutoCloseable {
             return;
         }
         dropLinger();
-        if (tryLock(lingerOwner, readLock(mark), LockMode.SHARED)) {
+        if (shmLocks != null && tryLock(lingerOwner, readLock(mark), LockMode.SHARED)) {
             lingerMark = mark;
             lingerUsed = System.nanoTime();
             LockReaper.watch(this);
@@ -522,6 +540,9 @@ final class SharedWal implements AutoCloseable {
     /** Leaves the wal-index (the last connection may then delete the files). */
     @Override
     public void close() throws IOException {
+        if (shmLocks == null) {
+            return;
+        }
         try {
             dropLinger();
             shmLocks.unlockAll(connection);
