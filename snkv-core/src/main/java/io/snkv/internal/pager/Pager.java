@@ -559,6 +559,7 @@ public final class Pager implements AutoCloseable {
                 } finally {
                     fileLock.downgradeToShared();
                 }
+                cache.clear();
                 knownCounter = Integer.MIN_VALUE;
             }
             byte[] head = new byte[DatabaseHeader.SIZE];
@@ -566,9 +567,7 @@ public final class Pager implements AutoCloseable {
             int counter = size >= DatabaseHeader.SIZE && db.read(0, head, 0, DatabaseHeader.SIZE) == DatabaseHeader.SIZE
                     ? DatabaseHeader.u32(head, DatabaseHeader.OFF_CHANGE_COUNTER) : 0;
             if (counter != knownCounter) {
-                if (knownCounter != Integer.MIN_VALUE || size / pageSize != dbSize) {
-                    cache.clear();
-                }
+                cache.clear();
                 int fromHeader = size >= DatabaseHeader.SIZE ? DatabaseHeader.validPageCount(head) : 0;
                 dbSize = fromHeader > 0 ? fromHeader : (int) (size / pageSize);
                 knownCounter = counter;
@@ -627,18 +626,7 @@ public final class Pager implements AutoCloseable {
         writer.lock();
         try {
             if (mode == JournalMode.DELETE) {
-                synchronized (this) {
-                    checkOpen();
-                    acquireSharedUse();
-                    try {
-                        fileLock.lockReserved(opts.busyTimeoutMs());
-                    } catch (RuntimeException e) {
-                        releaseSharedUse();
-                        throw e;
-                    }
-                    writerHoldsShared = true;
-                    return new WriteTxn(this, dbSize, new Snapshot(this, null, null, -1, true, false));
-                }
+                return beginRollbackWrite();
             }
             Object owner = new Object();
             long deadline = System.nanoTime() + Math.max(opts.busyTimeoutMs(), 0) * 1_000_000L;
@@ -668,6 +656,40 @@ public final class Pager implements AutoCloseable {
         } catch (RuntimeException e) {
             writer.unlock();
             throw e;
+        }
+    }
+
+    /**
+     * SHARED then RESERVED. While another connection holds RESERVED, SHARED is let go between tries, as
+     * SQLite's busy loop does: holding it would block that connection's commit, and both would wait
+     * out their timeouts. Caller holds the writer lock.
+     */
+    private WriteTxn beginRollbackWrite() {
+        long deadline = System.nanoTime() + Math.max(opts.busyTimeoutMs(), 0) * 1_000_000L;
+        for (int attempt = 0; ; attempt++) {
+            synchronized (this) {
+                checkOpen();
+                acquireSharedUse();
+                try {
+                    fileLock.lockReserved(0);
+                    writerHoldsShared = true;
+                    return new WriteTxn(this, dbSize, new Snapshot(this, null, null, -1, true, false));
+                } catch (BusyException e) {
+                    releaseSharedUse();
+                    if (System.nanoTime() >= deadline) {
+                        throw e;
+                    }
+                } catch (RuntimeException e) {
+                    releaseSharedUse();
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(Math.min(1 + attempt, 20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BusyException("interrupted while waiting for the write lock of " + path);
+            }
         }
     }
 
