@@ -134,7 +134,12 @@ public final class KVStoreConfig {
             return this;
         }
 
-        /** How long a writer waits for another writer before {@link BusyException}; zero fails at once. */
+        /**
+         * How long to wait for another connection (in this JVM or another process) that holds a lock
+         * this one needs (the write lock, readers a commit must wait for in rollback-journal mode,
+         * readers a FULL checkpoint waits for) before {@link BusyException}; zero fails at once.
+         * Threads of one store wait for each other's write transactions without a limit.
+         */
         public Builder busyTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "busyTimeout");
             if (timeout.isNegative()) {

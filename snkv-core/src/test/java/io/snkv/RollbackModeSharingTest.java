@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -76,13 +74,13 @@ class RollbackModeSharingTest {
 
     @Test
     void sqliteCannotWriteWhileThisLibraryHoldsTheWriteLock() throws Exception {
-        assumeTrue(pythonSqliteAvailable(), "python3 with sqlite3 is needed");
+        assumeTrue(PythonSqlite.available(), "python3 with sqlite3 is needed");
         Path db = dir.resolve("q.db");
         try (KVStore a = KVStore.open(db, delete(0))) {
             a.put("k", "v");
             a.begin(true);
             a.put("k2", "v2");
-            String out = runPython("import sqlite3,sys\n"
+            String out = PythonSqlite.run("import sqlite3,sys\n"
                     + "c=sqlite3.connect(sys.argv[1], timeout=0)\n"
                     + "try:\n"
                     + "  c.execute('BEGIN IMMEDIATE')\n"
@@ -94,20 +92,5 @@ class RollbackModeSharingTest {
             assertThat(a.getString("k2")).contains("v2");
             assertThat(a.integrityCheck()).isEmpty();
         }
-    }
-
-    private static boolean pythonSqliteAvailable() {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import sqlite3").redirectErrorStream(true).start();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static String runPython(String script, Path db) throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", script, db.toString()).redirectErrorStream(true).start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -343,15 +343,10 @@ public final class Pager implements AutoCloseable {
         }
     }
 
-    /** Whether no other connection has the file open: an EXCLUSIVE lock taken at once, then released. */
+    /** Whether no other connection has the file open (at open time: the lock is released again). */
     private boolean aloneOnFile() {
         try {
-            fileLock.lockShared(0);
-            fileLock.lockReserved(0);
-            fileLock.lockExclusive(0);
-            return true;
-        } catch (BusyException e) {
-            return false;
+            return lastConnection();
         } finally {
             fileLock.unlock();
         }
