@@ -802,6 +802,7 @@ public final class Pager implements AutoCloseable {
         }
         WalIndexHeader published = shared.publish(h, wal.mxFrame(), newSize, wal.checksum0(), wal.checksum1(),
                 wal.salt1(), wal.salt2(), wal.bigEndian());
+        shared.mirrorOwnFrames(published, first, pgnos, n);
         synchronized (this) {
             for (int i = 0; i < n; i++) {
                 cache.put(pgnos[i], PageCache.frameTag(published.salt1(), first + i), pages[i]);

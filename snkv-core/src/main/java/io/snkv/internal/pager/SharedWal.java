@@ -70,6 +70,8 @@ final class SharedWal implements AutoCloseable {
      * that long. Guarded by this.
      */
     private final Object lingerOwner = new Object();
+    private byte[] lastRawHeader;
+    private WalIndexHeader lastHeader;
     private int lingerMark = -1;
     private long lingerUsed;
 
@@ -158,7 +160,7 @@ final class SharedWal implements AutoCloseable {
 
     /** The current header, rebuilding the index from the log first if it is not consistent. */
     WalIndexHeader header(StorageFile walFile, long busyMs) throws IOException {
-        WalIndexHeader h = WalIndexHeader.read(shm);
+        WalIndexHeader h = readHeader();
         if (h != null && h.isSupportedVersion()) {
             return h;
         }
@@ -172,7 +174,7 @@ final class SharedWal implements AutoCloseable {
             throw new BusyException("database is locked: the WAL index of " + dbPath + " needs rebuilding and a writer holds it");
         }
         try {
-            WalIndexHeader h = WalIndexHeader.read(shm);
+            WalIndexHeader h = readHeader();
             if (h != null && h.isSupportedVersion()) {
                 return h;
             }
@@ -222,7 +224,7 @@ final class SharedWal implements AutoCloseable {
             if (h.mxFrame() == nBackfill) {
                 // Every frame is in the database file: read the file alone.
                 if (tryLock(owner, readLock(0), LockMode.SHARED)) {
-                    if (h.equals(WalIndexHeader.read(shm))) {
+                    if (h.equals(readHeader())) {
                         linger(0);
                         return new View(h, 0, nBackfill + 1);
                     }
@@ -258,7 +260,7 @@ final class SharedWal implements AutoCloseable {
                 continue;
             }
             int minFrame = info.nBackfill() + 1;
-            if (info.readMark(mxI) != mxReadMark || !h.equals(WalIndexHeader.read(shm))) {
+            if (info.readMark(mxI) != mxReadMark || !h.equals(readHeader())) {
                 unlock(owner, readLock(mxI));
                 continue;
             }
@@ -292,6 +294,53 @@ final class SharedWal implements AutoCloseable {
                 m.append(hash.pageOf(f));
             }
             return m.find(pgno, mx);
+        }
+    }
+
+    /**
+     * Reads the header as SQLite's readers do (copy 1, barrier, copy 2, both equal), decoding and
+     * checksumming only when the bytes differ from the last header seen: most transactions find it
+     * unchanged. Null when the copies differ or the header is not valid.
+     */
+    private WalIndexHeader readHeader() throws IOException {
+        byte[] h1 = new byte[WalIndexFormat.HEADER_COPY_SIZE];
+        byte[] h2 = new byte[WalIndexFormat.HEADER_COPY_SIZE];
+        shm.read(WalIndexFormat.HEADER_COPY_1, h1, 0, h1.length);
+        shm.fence();
+        shm.read(WalIndexFormat.HEADER_COPY_2, h2, 0, h2.length);
+        if (!Arrays.equals(h1, h2)) {
+            return null;
+        }
+        synchronized (this) {
+            if (Arrays.equals(h1, lastRawHeader)) {
+                return lastHeader;
+            }
+        }
+        WalIndexHeader h = WalIndexHeader.decode(h1);
+        if (h != null) {
+            synchronized (this) {
+                lastRawHeader = h1;
+                lastHeader = h;
+            }
+        }
+        return h;
+    }
+
+    /** Our own commit's frames go straight into the mirror, so no reader has to fetch them from the shm. */
+    synchronized void mirrorOwnFrames(WalIndexHeader published, int first, int[] pgnos, int n) {
+        FrameMirror m = mirror;
+        if (m.salt1 != published.salt1() || m.salt2 != published.salt2()) {
+            if (first != 1) {
+                return;
+            }
+            m = new FrameMirror(published.salt1(), published.salt2());
+            mirror = m;
+        }
+        if (m.frames() != first - 1) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            m.append(pgnos[i]);
         }
     }
 
@@ -344,7 +393,7 @@ final class SharedWal implements AutoCloseable {
         if (!lock(owner, SqliteLockLayout.WAL_WRITE_LOCK, LockMode.EXCLUSIVE, busyMs)) {
             throw new BusyException("database is locked: another connection is writing " + dbPath);
         }
-        if (!v.header().equals(WalIndexHeader.read(shm))) {
+        if (!v.header().equals(readHeader())) {
             unlock(owner, SqliteLockLayout.WAL_WRITE_LOCK);
             return false;
         }
@@ -475,7 +524,7 @@ final class SharedWal implements AutoCloseable {
                     }
                     if (mode == CheckpointMode.TRUNCATE) {
                         walFile.truncate(0);
-                        wal.adopt(WalIndexHeader.read(shm));
+                        wal.adopt(readHeader());
                     }
                 } finally {
                     for (int i = 1; i <= got; i++) {
