@@ -162,26 +162,33 @@ public final class Pager implements AutoCloseable {
     private static void rollBackHotJournal(Storage storage, Path path, Options opts, StorageFile db,
                                            ByteRangeLocks locks, Object owner) throws IOException {
         Path journal = RollbackJournal.pathFor(path);
-        if (!RollbackJournal.isHot(storage, journal)) {
-            return;
-        }
-        DatabaseFileLock fl = new DatabaseFileLock(locks, owner, path);
-        try {
-            fl.lockShared(opts.busyTimeoutMs());
-            if (!RollbackJournal.isHot(storage, journal) || fl.reservedByOther()) {
+        long deadline = System.nanoTime() + Math.max(opts.busyTimeoutMs(), 0) * 1_000_000L;
+        for (int attempt = 0; RollbackJournal.isHot(storage, journal); attempt++) {
+            DatabaseFileLock fl = new DatabaseFileLock(locks, owner, path);
+            try {
+                fl.lockShared(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+                if (!RollbackJournal.isHot(storage, journal) || fl.reservedByOther()) {
+                    return;
+                }
+                if (opts.readOnly()) {
+                    throw new KVException(ErrorCode.READONLY, "hot journal " + journal
+                            + " must be rolled back, which a read-only open cannot do");
+                }
+                // Straight to EXCLUSIVE, not through RESERVED: see revalidate(). Tried at once; on busy
+                // let SHARED go and try again, so that connections racing for the same playback part ways.
+                fl.lockExclusive(0);
+                if (RollbackJournal.isHot(storage, journal)) {
+                    RollbackJournal.rollback(storage, journal, db, headerPageSize(db, path));
+                }
                 return;
+            } catch (BusyException e) {
+                if (System.nanoTime() >= deadline) {
+                    throw e;
+                }
+            } finally {
+                fl.unlock();
             }
-            if (opts.readOnly()) {
-                throw new KVException(ErrorCode.READONLY, "hot journal " + journal
-                        + " must be rolled back, which a read-only open cannot do");
-            }
-            fl.lockReserved(opts.busyTimeoutMs());
-            fl.lockExclusive(opts.busyTimeoutMs());
-            if (RollbackJournal.isHot(storage, journal)) {
-                RollbackJournal.rollback(storage, journal, db, headerPageSize(db, path));
-            }
-        } finally {
-            fl.unlock();
+            backOff(attempt);
         }
     }
 
@@ -224,7 +231,11 @@ public final class Pager implements AutoCloseable {
                 }
             } else {
                 p.mode = JournalMode.DELETE;
-                p.dbSize = fileDbSize(path, fileSize, pageSize, head);
+                // The size comes from the file under SHARED: a writer may be mid-commit right now.
+                synchronized (p) {
+                    p.acquireSharedUse();
+                    p.releaseSharedUse();
+                }
                 if (wanted == JournalMode.WAL) {
                     if (p.dbSize > 0) {
                         p.setFormatVersion(2);
@@ -516,15 +527,35 @@ public final class Pager implements AutoCloseable {
      */
     private void acquireSharedUse() {
         if (sharedUsers == 0) {
-            fileLock.lockShared(opts.busyTimeoutMs());
-            try {
-                revalidate();
-            } catch (RuntimeException e) {
-                fileLock.unlock();
-                throw e;
+            long deadline = System.nanoTime() + Math.max(opts.busyTimeoutMs(), 0) * 1_000_000L;
+            for (int attempt = 0; ; attempt++) {
+                long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+                fileLock.lockShared(left);
+                try {
+                    revalidate();
+                    break;
+                } catch (BusyException e) {
+                    fileLock.unlock();
+                    if (System.nanoTime() >= deadline) {
+                        throw e;
+                    }
+                    backOff(attempt);
+                } catch (RuntimeException e) {
+                    fileLock.unlock();
+                    throw e;
+                }
             }
         }
         sharedUsers++;
+    }
+
+    /** A short, jittered pause between lock attempts, so connections contending symmetrically part ways. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(Math.min(2 + attempt, 20)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Caller holds this. */
@@ -545,8 +576,11 @@ public final class Pager implements AutoCloseable {
                     throw new KVException(ErrorCode.READONLY, "hot journal " + journalPath
                             + " must be rolled back, which a read-only connection cannot do");
                 }
-                fileLock.lockReserved(opts.busyTimeoutMs());
-                fileLock.lockExclusive(opts.busyTimeoutMs());
+                // Straight to EXCLUSIVE, not through RESERVED (SQLite's rule): a RESERVED holder would make
+                // other connections take the journal for a live writer's and read the torn pages. Tried
+                // at once: every connection that saw the journal holds SHARED and wants the same, so the
+                // caller lets SHARED go and tries again (acquireSharedUse), as SQLite's busy loop does.
+                fileLock.lockExclusive(0);
                 try {
                     if (RollbackJournal.isHot(storage, journalPath)) {
                         RollbackJournal.rollback(storage, journalPath, db, pageSize);
@@ -563,8 +597,7 @@ public final class Pager implements AutoCloseable {
                     ? DatabaseHeader.u32(head, DatabaseHeader.OFF_CHANGE_COUNTER) : 0;
             if (counter != knownCounter) {
                 cache.clear();
-                int fromHeader = size >= DatabaseHeader.SIZE ? DatabaseHeader.validPageCount(head) : 0;
-                dbSize = fromHeader > 0 ? fromHeader : (int) (size / pageSize);
+                dbSize = fileDbSize(path, size, pageSize, head);
                 knownCounter = counter;
             }
         } catch (IOException e) {
