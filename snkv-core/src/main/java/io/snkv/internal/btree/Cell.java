@@ -79,42 +79,4 @@ final class Cell {
         }
         return new Cell(off, child, rowid, payload, pos, local, overflow, Math.max(cellEnd - off, 4));
     }
-
-    /** Size on the page of the cell at {@code off}, without a full parse (used when rebuilding pages). */
-    static int sizeAt(BTreePage p, int off, PayloadGeometry g, PageReader src) {
-        return parseAt(p, off, g, src).size;
-    }
-
-    private static Cell parseAt(BTreePage p, int off, PayloadGeometry g, PageReader src) {
-        // Reuse parse() through a one-off index lookup would need the pointer; parse by offset directly.
-        byte[] d = p.data;
-        int end = p.usable;
-        int pos = off + (p.leaf ? 0 : 4);
-        int[] len = new int[1];
-        if (!p.index && !p.leaf) {
-            Bytes.getVarint(d, pos, end, len);
-            if (len[0] < 0) {
-                throw src.corrupt(p.pgno, "cell at " + off + " runs past the page end");
-            }
-            return new Cell(off, 0, 0, 0, pos + len[0], 0, 0, pos + len[0] - off);
-        }
-        long payload = Bytes.getVarint(d, pos, end, len);
-        if (len[0] < 0 || payload < 0 || payload > Integer.MAX_VALUE) {
-            throw src.corrupt(p.pgno, "cell at " + off + " has a bad payload size");
-        }
-        pos += len[0];
-        if (!p.index) {
-            Bytes.getVarint(d, pos, end, len);
-            if (len[0] < 0) {
-                throw src.corrupt(p.pgno, "cell at " + off + " rowid runs past the page end");
-            }
-            pos += len[0];
-        }
-        int local = g.localSize(payload, !p.index);
-        int cellEnd = pos + local + (local < payload ? 4 : 0);
-        if (cellEnd > end) {
-            throw src.corrupt(p.pgno, "cell at " + off + " runs past the page end");
-        }
-        return new Cell(off, 0, 0, payload, pos, local, 0, Math.max(cellEnd - off, 4));
-    }
 }

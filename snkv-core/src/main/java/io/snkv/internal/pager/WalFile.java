@@ -182,9 +182,6 @@ final class WalFile {
         }
     }
 
-    boolean headerWritten() {
-        return headerWritten;
-    }
 
     int checksum0() {
         return ck0;
