@@ -19,6 +19,20 @@ final class PythonSqlite {
         }
     }
 
+    /**
+     * Asks SQLite for the write lock at once ({@code BEGIN IMMEDIATE}, no busy wait); prints
+     * {@code got write lock} or {@code error: <SQLite's message>}.
+     */
+    static String tryWriteLock(Path db) throws IOException, InterruptedException {
+        return run("import sqlite3,sys\n"
+                + "c=sqlite3.connect(sys.argv[1], timeout=0)\n"
+                + "try:\n"
+                + "  c.execute('BEGIN IMMEDIATE')\n"
+                + "  print('got write lock')\n"
+                + "except sqlite3.OperationalError as e:\n"
+                + "  print('error:', e)\n", db);
+    }
+
     /** Runs {@code script} with the database path as {@code sys.argv[1]}; returns what it printed. */
     static String run(String script, Path db) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("python3", "-c", script, db.toString()).redirectErrorStream(true).start();

@@ -114,13 +114,7 @@ class WalModeSharingTest {
             a.put("k", "v");
             a.begin(true);
             a.put("k2", "v2");
-            String out = PythonSqlite.run("import sqlite3,sys\n"
-                    + "c=sqlite3.connect(sys.argv[1], timeout=0)\n"
-                    + "try:\n"
-                    + "  c.execute('BEGIN IMMEDIATE')\n"
-                    + "  print('got write lock')\n"
-                    + "except sqlite3.OperationalError as e:\n"
-                    + "  print('error:', e)\n", db);
+            String out = PythonSqlite.tryWriteLock(db);
             assertThat(out).contains("error: database is locked");
             a.commit();
             // SQLite reads this library's commits through the shared wal-index.
