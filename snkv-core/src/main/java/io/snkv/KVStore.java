@@ -4,13 +4,10 @@ import io.snkv.internal.btree.IndexTree;
 import io.snkv.internal.btree.IndexTreeWriter;
 import io.snkv.internal.btree.IntegrityChecker;
 import io.snkv.internal.btree.PageReader;
-import io.snkv.internal.btree.SnapshotPages;
-import io.snkv.internal.btree.SnkvLayout;
+import io.snkv.internal.btree.Database;
+import io.snkv.internal.btree.ReadView;
 import io.snkv.internal.btree.TreeCursor;
-import io.snkv.internal.btree.TxnPages;
-import io.snkv.internal.pager.Pager;
-import io.snkv.internal.pager.Snapshot;
-import io.snkv.internal.pager.WriteTxn;
+import io.snkv.internal.btree.WriteView;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KVStore implements AutoCloseable {
     private final Path path;
     private final KVStoreConfig config;
-    private final Pager pager;
+    private final Database db;
     private final int defaultRoot;
     private final boolean autoVacuum;
     private final ThreadLocal<Txn> current = new ThreadLocal<>();
@@ -41,24 +38,24 @@ public final class KVStore implements AutoCloseable {
 
     /** A thread's explicit transaction. */
     private static final class Txn {
-        final WriteTxn write;
-        final Snapshot read;
+        final WriteView write;
+        final ReadView read;
         final PageReader pages;
         IndexTreeWriter writer;
 
-        Txn(WriteTxn write, Snapshot read, PageReader pages) {
+        Txn(WriteView write, ReadView read) {
             this.write = write;
             this.read = read;
-            this.pages = pages;
+            this.pages = write != null ? write : read;
         }
     }
 
-    private KVStore(Path path, KVStoreConfig config, Pager pager, int defaultRoot, boolean autoVacuum) {
+    private KVStore(Path path, KVStoreConfig config, Database db) {
         this.path = path;
         this.config = config;
-        this.pager = pager;
-        this.defaultRoot = defaultRoot;
-        this.autoVacuum = autoVacuum;
+        this.db = db;
+        this.defaultRoot = db.defaultRoot();
+        this.autoVacuum = db.autoVacuum();
     }
 
     /** Opens or creates the store at {@code path} with the default settings. */
@@ -70,57 +67,10 @@ public final class KVStore implements AutoCloseable {
     public static KVStore open(Path path, KVStoreConfig config) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(config, "config");
-        Pager pager = Pager.open(config.storage(), path, new Pager.Options(config.journalMode(), config.syncLevel(),
-                config.cacheSize(), config.pageSize(), config.readOnly(), config.busyTimeout().toMillis(),
-                config.walSizeLimit()));
-        try {
-            if (pager.pageCount() == 0 && !config.readOnly()) {
-                WriteTxn t = pager.beginWrite();
-                try {
-                    SnkvLayout.initialize(new TxnPages(t), pager.journalMode() == JournalMode.WAL);
-                    t.commit();
-                } finally {
-                    t.rollback();
-                }
-            }
-            int root = 0;
-            boolean av = false;
-            if (pager.pageCount() > 0) {
-                try (Snapshot s = pager.beginRead()) {
-                    SnapshotPages pages = new SnapshotPages(s);
-                    root = guard(path, () -> SnkvLayout.defaultRoot(pages));
-                    av = SnkvLayout.autoVacuum(pages);
-                }
-                if (root == 0 && !config.readOnly()) {
-                    // The C library had not finished creating this file: finish it.
-                    WriteTxn t = pager.beginWrite();
-                    try {
-                        root = SnkvLayout.initializeDefaultFamily(new TxnPages(t));
-                        t.commit();
-                    } finally {
-                        t.rollback();
-                    }
-                }
-                if (root != 0) {
-                    try (Snapshot s = pager.beginRead()) {
-                        SnapshotPages pages = new SnapshotPages(s);
-                        guard(path, () -> {
-                            SnkvLayout.validate(pages);
-                            return null;
-                        });
-                    }
-                }
-            }
-            // root 0 (read-only, nothing created yet) reads as an empty store.
-            return new KVStore(path, config, pager, root, av);
-        } catch (RuntimeException e) {
-            try {
-                pager.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        Database db = guard(path, () -> Database.open(path, new Database.Settings(config.storage(),
+                config.journalMode(), config.syncLevel(), config.cacheSize(), config.pageSize(), config.readOnly(),
+                config.busyTimeout().toMillis(), config.walSizeLimit())));
+        return new KVStore(path, config, db);
     }
 
     public Path path() {
@@ -133,7 +83,7 @@ public final class KVStore implements AutoCloseable {
 
     /** The journal mode in force (a read-only open keeps the file's own). */
     public JournalMode journalMode() {
-        return pager.journalMode();
+        return db.journalMode();
     }
 
     // ---- data ----
@@ -210,8 +160,8 @@ public final class KVStore implements AutoCloseable {
         if (t != null) {
             return new StoreIterator(this, new IndexTree(t.pages, defaultRoot), null, t.write != null);
         }
-        Snapshot s = pager.beginRead();
-        return new StoreIterator(this, new IndexTree(new SnapshotPages(s), defaultRoot), s, false);
+        ReadView r = db.beginRead();
+        return new StoreIterator(this, new IndexTree(r, defaultRoot), r, false);
     }
 
     // ---- transactions ----
@@ -223,11 +173,9 @@ public final class KVStore implements AutoCloseable {
             throw new KVException(ErrorCode.MISUSE, "a transaction is already open on this thread");
         }
         if (write) {
-            WriteTxn w = pager.beginWrite();
-            current.set(new Txn(w, null, new TxnPages(w)));
+            current.set(new Txn(db.beginWrite(), null));
         } else {
-            Snapshot s = pager.beginRead();
-            current.set(new Txn(null, s, new SnapshotPages(s)));
+            current.set(new Txn(null, db.beginRead()));
         }
     }
 
@@ -291,13 +239,13 @@ public final class KVStore implements AutoCloseable {
         if (current.get() != null && current.get().write != null) {
             throw new KVException(ErrorCode.LOCKED, "cannot checkpoint inside a write transaction");
         }
-        return pager.checkpoint(mode);
+        return db.checkpoint(mode);
     }
 
     /** fsync of the database (and WAL), whatever the sync level. */
     public void sync() {
         checkOpen();
-        pager.sync();
+        db.sync();
     }
 
     /** Walks every page; returns the problems found, in words, or an empty list for a sound file. */
@@ -307,8 +255,8 @@ public final class KVStore implements AutoCloseable {
         if (t != null) {
             return IntegrityChecker.check(t.pages);
         }
-        try (Snapshot s = pager.beginRead()) {
-            return IntegrityChecker.check(new SnapshotPages(s));
+        try (ReadView r = db.beginRead()) {
+            return IntegrityChecker.check(r);
         }
     }
 
@@ -324,7 +272,7 @@ public final class KVStore implements AutoCloseable {
             current.remove();
             end(t);
         }
-        pager.close();
+        db.close();
     }
 
     // ---- plumbing ----
@@ -374,7 +322,7 @@ public final class KVStore implements AutoCloseable {
                 throw new ReadOnlyException("cannot write inside a read transaction");
             }
             if (t.writer == null) {
-                t.writer = new IndexTreeWriter((TxnPages) t.pages, defaultRoot, autoVacuum);
+                t.writer = new IndexTreeWriter(t.write, defaultRoot, autoVacuum);
             }
             try {
                 R r = op.apply(t.writer);
@@ -387,9 +335,9 @@ public final class KVStore implements AutoCloseable {
                 throw translate(path, e);
             }
         }
-        WriteTxn w = pager.beginWrite();
+        WriteView w = db.beginWrite();
         try {
-            R r = op.apply(new IndexTreeWriter(new TxnPages(w), defaultRoot, autoVacuum));
+            R r = op.apply(new IndexTreeWriter(w, defaultRoot, autoVacuum));
             writes.incrementAndGet();
             w.commit();
             return r;
@@ -406,8 +354,8 @@ public final class KVStore implements AutoCloseable {
             if (t != null) {
                 return op.apply(new IndexTree(t.pages, defaultRoot));
             }
-            try (Snapshot s = pager.beginRead()) {
-                return op.apply(new IndexTree(new SnapshotPages(s), defaultRoot));
+            try (ReadView r = db.beginRead()) {
+                return op.apply(new IndexTree(r, defaultRoot));
             }
         } catch (RuntimeException e) {
             throw translate(path, e);
@@ -441,14 +389,14 @@ public final class KVStore implements AutoCloseable {
     private static final class StoreIterator implements KVIterator {
         private final KVStore store;
         private final IndexTree tree;
-        private final Snapshot snapshot;
+        private final ReadView snapshot;
         private final boolean seesWrites;
         private TreeCursor cursor;
         private byte[] lastKey;
         private long seenWrites;
         private boolean closed;
 
-        StoreIterator(KVStore store, IndexTree tree, Snapshot snapshot, boolean seesWrites) {
+        StoreIterator(KVStore store, IndexTree tree, ReadView snapshot, boolean seesWrites) {
             this.store = store;
             this.tree = tree;
             this.snapshot = snapshot;

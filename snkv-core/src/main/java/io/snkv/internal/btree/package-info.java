@@ -29,7 +29,9 @@
  * what points at it; every allocation, free and cell move here keeps them right. The lock page at
  * byte offset 1 GiB is never allocated.
  *
- * <p>Calls only the pager, through {@link io.snkv.internal.btree.PageReader} and
- * {@link io.snkv.internal.btree.PageWriter}.
+ * <p>{@link io.snkv.internal.btree.Database} is the API layer's only door to the pager: it opens the
+ * file (creating or finishing SNKV's layout) and hands out {@link io.snkv.internal.btree.ReadView}s and
+ * {@link io.snkv.internal.btree.WriteView}s. The tree code itself calls only the pager, through
+ * {@link io.snkv.internal.btree.PageReader} and {@link io.snkv.internal.btree.PageWriter}.
  */
 package io.snkv.internal.btree;

@@ -3,11 +3,14 @@ package io.snkv.internal.btree;
 import io.snkv.CorruptDatabaseException;
 import io.snkv.internal.pager.WriteTxn;
 
-/** A pager write transaction seen as a {@link PageWriter}. */
-public final class TxnPages implements PageWriter {
+/**
+ * The write transaction as a {@link PageWriter}: changes stay private until {@link #commit}; closing an
+ * uncommitted view rolls it back.
+ */
+public final class WriteView implements PageWriter, AutoCloseable {
     private final WriteTxn t;
 
-    public TxnPages(WriteTxn t) {
+    WriteView(WriteTxn t) {
         this.t = t;
     }
 
@@ -49,5 +52,20 @@ public final class TxnPages implements PageWriter {
     @Override
     public CorruptDatabaseException corrupt(int pgno, String what) {
         return t.corrupt(pgno, what);
+    }
+
+    /** Makes the changes durable and visible; a busy refusal leaves the transaction open. */
+    public void commit() {
+        t.commit();
+    }
+
+    /** Drops the changes (no-op once committed). */
+    public void rollback() {
+        t.rollback();
+    }
+
+    @Override
+    public void close() {
+        t.rollback();
     }
 }

@@ -3,11 +3,11 @@ package io.snkv.internal.btree;
 import io.snkv.CorruptDatabaseException;
 import io.snkv.internal.pager.Snapshot;
 
-/** A pager read snapshot seen as a {@link PageReader}. */
-public final class SnapshotPages implements PageReader {
+/** A read transaction: one committed state of the database as a {@link PageReader}. Close it. */
+public final class ReadView implements PageReader, AutoCloseable {
     private final Snapshot s;
 
-    public SnapshotPages(Snapshot s) {
+    ReadView(Snapshot s) {
         this.s = s;
     }
 
@@ -34,5 +34,10 @@ public final class SnapshotPages implements PageReader {
     @Override
     public CorruptDatabaseException corrupt(int pgno, String what) {
         return s.corrupt(pgno, what);
+    }
+
+    @Override
+    public void close() {
+        s.close();
     }
 }
