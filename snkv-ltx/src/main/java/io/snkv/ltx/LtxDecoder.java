@@ -1,0 +1,342 @@
+package io.snkv.ltx;
+
+import static io.snkv.ltx.LtxLayout.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+/**
+ * Reads one LTX v3 file from an {@link InputStream}, verifying every rule as it goes: the header at
+ * construction, each frame in {@link #readPage}, and the index and trailer when the page block ends.
+ * Every violation, including a truncated file, raises {@link LtxFormatException} naming the byte
+ * offset and the rule; lengths read from the file are bounded before anything is allocated.
+ *
+ * <p>A page returned by {@link #readPage} is only known good once {@link #readPage} has returned
+ * {@code null} (the file checksum is checked last): apply pages only after that. The decoder never
+ * reads past the trailer and does not close the stream (the caller owns it). Not thread-safe.
+ *
+ * <p>Legacy frames without flag 0x0001 (LZ4 frame format) are rejected, not decoded.
+ */
+public final class LtxDecoder {
+    /** Pure-Java, bounds-checked decompressor: JNI may be absent and input is untrusted. */
+    private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
+    private static final int MAX_COMPRESSED_PAGE =
+            LZ4Factory.safeInstance().fastCompressor().maxCompressedLength(MAX_PAGE_SIZE);
+
+    private final InputStream in;
+    private final LtxHeader header;
+    private final long lockPage;
+    private final int maxCompressed;
+    private final Crc64Iso fileCrc = new Crc64Iso();
+    private final List<LtxIndexEntry> frames = new ArrayList<>();
+    private final byte[] compressed;
+    private long position;
+    private long lastPgno;
+    private long snapshotChecksum;
+    private LtxTrailer trailer;
+
+    /** Reads and verifies the header. */
+    public LtxDecoder(InputStream in) throws IOException {
+        this.in = Objects.requireNonNull(in);
+        byte[] h = readExact(HEADER_SIZE, "header");
+        this.header = LtxHeader.parse(h);
+        fileCrc.update(h, 0, h.length);
+        this.lockPage = header.lockPage();
+        this.maxCompressed = LZ4Factory.safeInstance().fastCompressor().maxCompressedLength(header.pageSize());
+        this.compressed = new byte[Math.min(maxCompressed, MAX_COMPRESSED_PAGE)];
+    }
+
+    public LtxHeader header() {
+        return header;
+    }
+
+    /**
+     * The next page, or {@code null} once the page block has ended and the index and trailer (and
+     * with them the whole file) have been verified.
+     */
+    public LtxPageFrame readPage() throws IOException {
+        if (trailer != null) {
+            return null;
+        }
+        long frameOffset = position;
+        byte[] pageHeader = readExact(PAGE_HEADER_SIZE, "page header");
+        long pgno = Integer.toUnsignedLong(getInt(pageHeader, FRAME_OFF_PGNO));
+        int flags = ((pageHeader[FRAME_OFF_FLAGS] & 0xFF) << 8) | (pageHeader[FRAME_OFF_FLAGS + 1] & 0xFF);
+        if (pgno == 0 && flags == 0) {
+            finishPages(frameOffset);
+            return null;
+        }
+        if (flags != FRAME_FLAG_SIZE) {
+            if (flags == 0) {
+                throw new LtxFormatException(frameOffset + FRAME_OFF_FLAGS, "page frame without flag 0x0001"
+                        + " (legacy LZ4 frame format) is not supported by this decoder");
+            }
+            throw new LtxFormatException(frameOffset + FRAME_OFF_FLAGS,
+                    "page frame flags 0x" + Integer.toHexString(flags) + " are invalid (only 0x0001 allowed)");
+        }
+        checkPageNumber(pgno, frameOffset);
+        byte[] sizeBytes = readExact(SIZE_PREFIX_SIZE, "compressed size");
+        long size = Integer.toUnsignedLong(getInt(sizeBytes, 0));
+        if (size == 0 || size > compressed.length) {
+            throw new LtxFormatException(frameOffset + FRAME_OFF_SIZE, "compressed size " + size
+                    + " is outside 1.." + compressed.length + " (LZ4 bound for page size " + header.pageSize() + ")");
+        }
+        readExact(compressed, (int) size, "compressed page " + pgno);
+        byte[] page = new byte[header.pageSize()];
+        int n;
+        try {
+            n = DECOMPRESSOR.decompress(compressed, 0, (int) size, page, 0, page.length);
+        } catch (RuntimeException e) {
+            // LZ4Exception is expected; anything else from the library on bad input is reported alike.
+            throw new LtxFormatException(frameOffset + FRAME_OFF_DATA,
+                    "page " + pgno + " is not a valid LZ4 block of page size bytes: " + e.getMessage());
+        }
+        if (n != page.length) {
+            throw new LtxFormatException(frameOffset + FRAME_OFF_DATA,
+                    "page " + pgno + " decompresses to " + n + " bytes, page size is " + page.length);
+        }
+        if (!endsWithLiteralsOnly(compressed, (int) size)) {
+            throw new LtxFormatException(frameOffset + FRAME_OFF_DATA, "page " + pgno
+                    + ": the LZ4 block's last sequence has a non-zero match length (LZ4 requires literals only)");
+        }
+        fileCrc.update(pageHeader, 0, PAGE_HEADER_SIZE).update(sizeBytes, 0, SIZE_PREFIX_SIZE).update(page, 0, page.length);
+        frames.add(new LtxIndexEntry(pgno, frameOffset, position - frameOffset));
+        if (header.isSnapshot()) {
+            snapshotChecksum ^= LtxChecksums.pageChecksum(pgno, page);
+        }
+        lastPgno = pgno;
+        return new LtxPageFrame(pgno, page);
+    }
+
+    /** The verified trailer; only after {@link #readPage} has returned {@code null}. */
+    public LtxTrailer trailer() {
+        if (trailer == null) {
+            throw new IllegalStateException("trailer not read yet: read pages until readPage() returns null");
+        }
+        return trailer;
+    }
+
+    /** The index entries of the frames read so far (after the end, the verified page index). */
+    public List<LtxIndexEntry> index() {
+        return List.copyOf(frames);
+    }
+
+    /** Number of bytes consumed from the stream. */
+    public long position() {
+        return position;
+    }
+
+    /**
+     * Decodes and verifies a whole file held in memory, rejecting bytes after the trailer.
+     *
+     * @return the pages, in file order
+     */
+    public static List<LtxPageFrame> decodeAll(byte[] file) throws IOException {
+        var in = new java.io.ByteArrayInputStream(file);
+        LtxDecoder d = new LtxDecoder(in);
+        List<LtxPageFrame> pages = new ArrayList<>();
+        for (LtxPageFrame p; (p = d.readPage()) != null; ) {
+            pages.add(p);
+        }
+        if (d.position() != file.length) {
+            throw new LtxFormatException(d.position(), "bytes follow the trailer");
+        }
+        return pages;
+    }
+
+    /**
+     * Walks an already decompressed block's sequences and reports whether the last token's match
+     * nibble is zero. Decompressors ignore that nibble, and the file checksum covers only the
+     * uncompressed page, so without this check a corrupted byte there would go unnoticed.
+     */
+    static boolean endsWithLiteralsOnly(byte[] b, int len) {
+        int i = 0;
+        while (i < len) {
+            int token = b[i++] & 0xFF;
+            long literals = token >>> 4;
+            if (literals == 15) {
+                int x;
+                do {
+                    if (i >= len) {
+                        return false;
+                    }
+                    x = b[i++] & 0xFF;
+                    literals += x;
+                } while (x == 255);
+            }
+            if (literals > len - i) {
+                return false;
+            }
+            i += (int) literals;
+            if (i == len) {
+                return (token & 0x0F) == 0;
+            }
+            i += 2;
+            if ((token & 0x0F) == 15) {
+                int x;
+                do {
+                    if (i >= len) {
+                        return false;
+                    }
+                    x = b[i++] & 0xFF;
+                } while (x == 255);
+            }
+        }
+        return false;
+    }
+
+    private void checkPageNumber(long pgno, long frameOffset) throws LtxFormatException {
+        long at = frameOffset + FRAME_OFF_PGNO;
+        if (pgno == 0) {
+            throw new LtxFormatException(at, "page number 0 in a page frame");
+        }
+        if (pgno > header.commit()) {
+            throw new LtxFormatException(at, "page " + pgno + " is above commit " + header.commit());
+        }
+        if (pgno == lockPage) {
+            throw new LtxFormatException(at, "page " + pgno + " is the lock page, which is never stored");
+        }
+        if (pgno <= lastPgno) {
+            throw new LtxFormatException(at, "page " + pgno + " does not follow page " + lastPgno
+                    + " in strictly increasing order");
+        }
+        if (header.isSnapshot() && pgno != nextSnapshotPage()) {
+            throw new LtxFormatException(at, "snapshot pages not contiguous: expected page "
+                    + nextSnapshotPage() + ", got " + pgno);
+        }
+    }
+
+    private long nextSnapshotPage() {
+        return header.pageAfter(lastPgno);
+    }
+
+    private void finishPages(long zeroHeaderOffset) throws IOException {
+        if (header.isSnapshot() && nextSnapshotPage() <= header.commit()) {
+            throw new LtxFormatException(zeroHeaderOffset, "snapshot ends before page " + nextSnapshotPage()
+                    + " of commit " + header.commit());
+        }
+        fileCrc.update(new byte[PAGE_HEADER_SIZE], 0, PAGE_HEADER_SIZE);
+
+        ByteArrayOutputStream indexBytes = new ByteArrayOutputStream();
+        long indexStart = position;
+        for (int i = 0; i < frames.size(); i++) {
+            LtxIndexEntry f = frames.get(i);
+            long at = position;
+            long pgno = readUvarint(indexBytes, "index page number");
+            if (pgno == 0) {
+                throw new LtxFormatException(at, "page index ends after " + i + " entries, "
+                        + frames.size() + " frames were read");
+            }
+            if (pgno != f.pageNumber()) {
+                throw new LtxFormatException(at, "page index entry " + i + " names page " + pgno
+                        + ", frame " + i + " holds page " + f.pageNumber());
+            }
+            at = position;
+            long offset = readUvarint(indexBytes, "index frame offset");
+            if (offset != f.offset()) {
+                throw new LtxFormatException(at, "page index gives offset " + offset + " for page " + pgno
+                        + ", its frame is at " + f.offset());
+            }
+            at = position;
+            long size = readUvarint(indexBytes, "index frame size");
+            if (size != f.size()) {
+                throw new LtxFormatException(at, "page index gives size " + size + " for page " + pgno
+                        + ", its frame has " + f.size() + " bytes");
+            }
+        }
+        long at = position;
+        if (readUvarint(indexBytes, "index terminator") != 0) {
+            throw new LtxFormatException(at, "page index has more entries than the "
+                    + frames.size() + " frames read (expected terminating 0)");
+        }
+        at = position;
+        byte[] lengthBytes = readExact(INDEX_LENGTH_SIZE, "page index length");
+        long length = getLong(lengthBytes, 0);
+        if (length != position - INDEX_LENGTH_SIZE - indexStart) {
+            throw new LtxFormatException(at, "page index length " + Long.toUnsignedString(length)
+                    + " differs from the " + (position - INDEX_LENGTH_SIZE - indexStart) + " index bytes read");
+        }
+        byte[] idx = indexBytes.toByteArray();
+        fileCrc.update(idx, 0, idx.length).update(lengthBytes, 0, INDEX_LENGTH_SIZE);
+
+        long trailerOffset = position;
+        byte[] t = readExact(TRAILER_SIZE, "trailer");
+        long post = getLong(t, TRAILER_OFF_POST_APPLY_CHECKSUM);
+        long file = getLong(t, TRAILER_OFF_FILE_CHECKSUM);
+        long postAt = trailerOffset + TRAILER_OFF_POST_APPLY_CHECKSUM;
+        if (header.hasNoChecksum()) {
+            if (post != 0) {
+                throw new LtxFormatException(postAt, "post-apply checksum must be 0 with the no-checksum flag");
+            }
+        } else {
+            if ((post & LtxChecksums.FLAG) == 0) {
+                throw new LtxFormatException(postAt, "post-apply checksum lacks its top bit (FLAG)");
+            }
+            if (header.isSnapshot() && post != (LtxChecksums.FLAG | snapshotChecksum)) {
+                throw new LtxFormatException(postAt, String.format("post-apply checksum %016x differs from"
+                        + " the snapshot's pages' database checksum %016x", post, LtxChecksums.FLAG | snapshotChecksum));
+            }
+        }
+        fileCrc.update(t, TRAILER_OFF_POST_APPLY_CHECKSUM, 8);
+        long fileAt = trailerOffset + TRAILER_OFF_FILE_CHECKSUM;
+        if ((file & LtxChecksums.FLAG) == 0) {
+            throw new LtxFormatException(fileAt, "file checksum lacks its top bit (FLAG)");
+        }
+        long computed = LtxChecksums.FLAG | fileCrc.value();
+        if (file != computed) {
+            throw new LtxFormatException(fileAt,
+                    String.format("file checksum %016x differs from computed %016x", file, computed));
+        }
+        trailer = new LtxTrailer(post, file);
+    }
+
+    private long readUvarint(ByteArrayOutputStream sink, String what) throws IOException {
+        long start = position;
+        long v = 0;
+        for (int i = 0; i < Uvarint.MAX_LENGTH; i++) {
+            int b = in.read();
+            if (b < 0) {
+                throw new LtxFormatException(position, "file ends inside " + what);
+            }
+            position++;
+            sink.write(b);
+            if (i == Uvarint.MAX_LENGTH - 1 && b > 1) {
+                throw new LtxFormatException(start, what + " varint overflows 64 bits");
+            }
+            v |= (long) (b & 0x7F) << (7 * i);
+            if (b < 0x80) {
+                return v;
+            }
+        }
+        throw new LtxFormatException(start, what + " varint longer than " + Uvarint.MAX_LENGTH + " bytes");
+    }
+
+    private byte[] readExact(int len, String what) throws IOException {
+        byte[] b = new byte[len];
+        readExact(b, len, what);
+        return b;
+    }
+
+    private void readExact(byte[] b, int len, String what) throws IOException {
+        int n = in.readNBytes(b, 0, len);
+        if (n < len) {
+            throw new LtxFormatException(position + n, "file ends inside " + what + " (" + n + " of " + len
+                    + " bytes)");
+        }
+        position += len;
+    }
+
+    private static int getInt(byte[] b, int off) {
+        return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
+    }
+
+    private static long getLong(byte[] b, int off) {
+        return (long) getInt(b, off) << 32 | (getInt(b, off + 4) & 0xFFFFFFFFL);
+    }
+}
