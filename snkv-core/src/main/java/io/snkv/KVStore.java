@@ -69,7 +69,8 @@ public final class KVStore implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Database db = guard(path, () -> Database.open(path, new Database.Settings(config.storage(),
                 config.journalMode(), config.syncLevel(), config.cacheSize(), config.pageSize(), config.readOnly(),
-                config.busyTimeout().toMillis(), config.walSizeLimit())));
+                config.busyTimeout().toMillis(), config.walSizeLimit(), config.changeCapture(), config.captureRetention(),
+                config.captureRetentionInterval(), config.captureNodeId(), config.clock())));
         return new KVStore(path, config, db);
     }
 
@@ -84,6 +85,75 @@ public final class KVStore implements AutoCloseable {
     /** The journal mode in force (a read-only open keeps the file's own). */
     public JournalMode journalMode() {
         return db.journalMode();
+    }
+
+    // ---- change capture and LTX files ----
+
+    /**
+     * The change log's position (TXID and database checksum of the last commit this connection knows
+     * of; another process may have committed since), when the store captures changes
+     * ({@link KVStoreConfig.Builder#changeCapture}).
+     */
+    public Optional<LtxPosition> capturePosition() {
+        checkOpen();
+        return db.capturePosition();
+    }
+
+    /** The directory holding the captured LTX files, when the store captures changes. */
+    public Optional<Path> captureDirectory() {
+        return db.captureDirectory();
+    }
+
+    /**
+     * Applies an LTX file to the store as one write transaction, atomically for readers in every
+     * process. The file is verified as it is read; its pre-apply checksum must equal the database's
+     * checksum (with capture on, also its first TXID must follow the log's), and the result must
+     * have its post-apply checksum, or nothing is committed and a {@link KVException} says why. A snapshot
+     * file (min TXID 1) replaces every page. With capture on, the file joins the log as it is.
+     * Without capture the database's checksum is computed by reading every page.
+     *
+     * @return the position after the file
+     */
+    public LtxPosition applyLtx(Path ltxFile) {
+        checkOpen();
+        Objects.requireNonNull(ltxFile, "ltxFile");
+        if (current.get() != null) {
+            throw new KVException(ErrorCode.MISUSE, "cannot apply an LTX file inside a transaction");
+        }
+        return guard(path, () -> db.applyLtx(ltxFile));
+    }
+
+    /**
+     * Writes a snapshot LTX file (min TXID 1, every page) of the committed state to {@code out}, from one
+     * read transaction: in WAL mode writers are not held up by the copy. With capture on, its max TXID and
+     * checksum are the log's position; without, TXID 1. Does not close {@code out}.
+     */
+    public LtxPosition writeSnapshot(java.io.OutputStream out) {
+        checkOpen();
+        Objects.requireNonNull(out, "out");
+        return guard(path, () -> db.writeSnapshot(out));
+    }
+
+    /** The LTX database checksum of the committed state (every page is read). */
+    public long checksum() {
+        checkOpen();
+        return guard(path, db::checksum);
+    }
+
+    /** Deletes captured LTX files older than the retention now (it also happens in the background). */
+    public int enforceCaptureRetention() {
+        checkOpen();
+        return db.enforceRetention();
+    }
+
+    /**
+     * Creates the database file {@code database} from a snapshot LTX file: written beside it, verified,
+     * fsynced and renamed into place. Refuses when the database (or its WAL or journal) exists.
+     */
+    public static LtxPosition restoreSnapshot(Path snapshot, Path database) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        Objects.requireNonNull(database, "database");
+        return Database.restoreSnapshot(snapshot, database);
     }
 
     // ---- data ----

@@ -2,6 +2,8 @@ package io.snkv;
 
 import io.snkv.internal.io.FileStorage;
 import io.snkv.internal.io.Storage;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -26,8 +28,18 @@ public final class KVStoreConfig {
     private final int maxKeySize;
     private final int maxValueSize;
     private final Storage storage;
+    private final Path changeCapture;
+    private final Duration captureRetention;
+    private final Duration captureRetentionInterval;
+    private final long captureNodeId;
+    private final Clock clock;
 
     private KVStoreConfig(Builder b) {
+        this.changeCapture = b.changeCapture;
+        this.captureRetention = b.captureRetention;
+        this.captureRetentionInterval = b.captureRetentionInterval;
+        this.captureNodeId = b.captureNodeId;
+        this.clock = b.clock;
         this.journalMode = b.journalMode;
         this.syncLevel = b.syncLevel;
         this.cacheSize = b.cacheSize;
@@ -61,6 +73,11 @@ public final class KVStoreConfig {
         b.maxKeySize = maxKeySize;
         b.maxValueSize = maxValueSize;
         b.storage = storage;
+        b.changeCapture = changeCapture;
+        b.captureRetention = captureRetention;
+        b.captureRetentionInterval = captureRetentionInterval;
+        b.captureNodeId = captureNodeId;
+        b.clock = clock;
         return b;
     }
 
@@ -76,13 +93,22 @@ public final class KVStoreConfig {
     public int walSizeLimit() { return walSizeLimit; }
     public int maxKeySize() { return maxKeySize; }
     public int maxValueSize() { return maxValueSize; }
+    /** The data directory whose {@code dbs/<file name>/} holds this database's change log, or null (no capture). */
+    public Path changeCapture() { return changeCapture; }
+    public Duration captureRetention() { return captureRetention; }
+    public Duration captureRetentionInterval() { return captureRetentionInterval; }
+    public long captureNodeId() { return captureNodeId; }
+    /** The clock for timestamps (LTX headers, retention; TTLs later). */
+    public Clock clock() { return clock; }
     Storage storage() { return storage; }
 
     @Override
     public String toString() {
         return "KVStoreConfig[journalMode=" + journalMode + ", syncLevel=" + syncLevel + ", cacheSize=" + cacheSize
                 + ", pageSize=" + pageSize + ", readOnly=" + readOnly + ", busyTimeout=" + busyTimeout
-                + ", walSizeLimit=" + walSizeLimit + ", maxKeySize=" + maxKeySize + ", maxValueSize=" + maxValueSize + "]";
+                + ", walSizeLimit=" + walSizeLimit + ", maxKeySize=" + maxKeySize + ", maxValueSize=" + maxValueSize
+                + (changeCapture != null ? ", changeCapture=" + changeCapture + ", captureRetention=" + captureRetention : "")
+                + "]";
     }
 
     /** Builds a {@link KVStoreConfig}; every setter checks its argument at once. */
@@ -97,6 +123,11 @@ public final class KVStoreConfig {
         private int maxKeySize = DEFAULT_MAX_KEY_SIZE;
         private int maxValueSize = DEFAULT_MAX_VALUE_SIZE;
         private Storage storage = FileStorage.INSTANCE;
+        private Path changeCapture;
+        private Duration captureRetention = Duration.ofMinutes(10);
+        private Duration captureRetentionInterval = Duration.ofMinutes(1);
+        private long captureNodeId;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -176,6 +207,49 @@ public final class KVStoreConfig {
                 throw new IllegalArgumentException("maxValueSize must be 0..2^30, got " + bytes);
             }
             this.maxValueSize = bytes;
+            return this;
+        }
+
+        /**
+         * Turns change capture on: every committed write transaction, from this store or any other
+         * capturing connection, becomes one LTX file in {@code <dataDir>/dbs/<database file name>/ltx/},
+         * with the position in {@code .../pos} (see {@link KVStore#capturePosition()}). Capture is a
+         * property of each connection: a commit made without it is detected by the next capturing
+         * writer, which then logs a snapshot. Null turns it off (the default). Ignored read-only.
+         */
+        public Builder changeCapture(Path dataDir) {
+            this.changeCapture = dataDir;
+            return this;
+        }
+
+        /**
+         * How long captured LTX files are kept (default 10 minutes; the newest file is always kept);
+         * zero or negative keeps them all.
+         */
+        public Builder captureRetention(Duration retention) {
+            this.captureRetention = Objects.requireNonNull(retention, "captureRetention");
+            return this;
+        }
+
+        /** How often old LTX files are looked for (default 1 minute). */
+        public Builder captureRetentionInterval(Duration interval) {
+            Objects.requireNonNull(interval, "captureRetentionInterval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("captureRetentionInterval must be positive, got " + interval);
+            }
+            this.captureRetentionInterval = interval;
+            return this;
+        }
+
+        /** The node ID written into captured LTX headers (default 0: unset). */
+        public Builder captureNodeId(long nodeId) {
+            this.captureNodeId = nodeId;
+            return this;
+        }
+
+        /** The clock for timestamps; tests inject a fixed or stepping one. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -6,7 +6,17 @@ import io.snkv.JournalMode;
 import io.snkv.SyncLevel;
 import io.snkv.internal.io.Storage;
 import io.snkv.internal.pager.Pager;
+import io.snkv.LtxPosition;
+import io.snkv.internal.capture.ChangeLog;
+import io.snkv.internal.capture.LogRetention;
+import io.snkv.internal.capture.LtxApply;
+import io.snkv.internal.capture.SnapshotRestore;
+import io.snkv.internal.capture.SnapshotWriter;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * An open SNKV database as the API layer sees it: read views and write views over its pages, with the
@@ -18,15 +28,27 @@ public final class Database implements AutoCloseable {
     private final int defaultRoot;
     private final boolean autoVacuum;
 
-    /** How to open: the store's settings, as the pager takes them. */
+    private final ChangeLog log;
+    private final LogRetention retention;
+    private final Settings settings;
+
+    /**
+     * How to open: the store's settings, as the pager takes them, and change capture
+     * ({@code captureDataDir} null: off).
+     */
     public record Settings(Storage storage, JournalMode journalMode, SyncLevel syncLevel, int cacheSize, int newPageSize,
-                           boolean readOnly, long busyTimeoutMs, int autoCheckpointCommits) {
+                           boolean readOnly, long busyTimeoutMs, int autoCheckpointCommits, Path captureDataDir,
+                           Duration captureRetention, Duration captureRetentionInterval, long nodeId, Clock clock) {
     }
 
-    private Database(Pager pager, int defaultRoot, boolean autoVacuum) {
+    private Database(Pager pager, int defaultRoot, boolean autoVacuum, ChangeLog log, LogRetention retention,
+                     Settings settings) {
         this.pager = pager;
         this.defaultRoot = defaultRoot;
         this.autoVacuum = autoVacuum;
+        this.log = log;
+        this.retention = retention;
+        this.settings = settings;
     }
 
     /**
@@ -35,8 +57,12 @@ public final class Database implements AutoCloseable {
      * Read-only, such a file reads as an empty store (default root 0).
      */
     public static Database open(Path path, Settings s) {
+        ChangeLog log = s.captureDataDir() == null || s.readOnly() ? null
+                : new ChangeLog(s.storage(), s.captureDataDir(), path.getFileName().toString(), s.syncLevel(), s.nodeId(),
+                        s.clock());
         Pager pager = Pager.open(s.storage(), path, new Pager.Options(s.journalMode(), s.syncLevel(), s.cacheSize(),
-                s.newPageSize(), s.readOnly(), s.busyTimeoutMs(), s.autoCheckpointCommits()));
+                s.newPageSize(), s.readOnly(), s.busyTimeoutMs(), s.autoCheckpointCommits(), log));
+        LogRetention retention = null;
         try {
             if (pager.pageCount() == 0 && !s.readOnly()) {
                 try (WriteView w = new WriteView(pager.beginWrite())) {
@@ -63,7 +89,10 @@ public final class Database implements AutoCloseable {
                     }
                 }
             }
-            return new Database(pager, root, av);
+            if (log != null) {
+                retention = LogRetention.start(log, s.captureRetention(), s.captureRetentionInterval(), s.clock());
+            }
+            return new Database(pager, root, av, log, retention, s);
         } catch (RuntimeException e) {
             try {
                 pager.close();
@@ -106,8 +135,53 @@ public final class Database implements AutoCloseable {
         pager.sync();
     }
 
+    /** The change log's position, when this connection captures changes. */
+    public Optional<LtxPosition> capturePosition() {
+        return log == null ? Optional.empty() : Optional.of(log.position());
+    }
+
+    /** The directory of captured LTX files, when this connection captures changes. */
+    public Optional<Path> captureDirectory() {
+        return log == null ? Optional.empty() : Optional.of(log.ltxDirectory());
+    }
+
+    /** Applies an LTX file as one write transaction (see {@link LtxApply}). */
+    public LtxPosition applyLtx(Path file) {
+        return LtxApply.apply(pager, log, file);
+    }
+
+    /** Writes a snapshot LTX file of the committed state (see {@link SnapshotWriter}). */
+    public LtxPosition writeSnapshot(OutputStream out) {
+        return SnapshotWriter.write(pager, log, settings.nodeId(), settings.clock(), out);
+    }
+
+    /** The LTX database checksum of the committed state, every page read. */
+    public long checksum() {
+        return SnapshotWriter.checksum(pager);
+    }
+
+    /** Creates a database file from a snapshot LTX file (see {@link SnapshotRestore}). */
+    public static LtxPosition restoreSnapshot(Path snapshot, Path database) {
+        return SnapshotRestore.restore(io.snkv.internal.io.FileStorage.INSTANCE, snapshot, database);
+    }
+
+    /** Deletes captured files older than the retention now; the number deleted. */
+    public int enforceRetention() {
+        if (retention == null) {
+            return 0;
+        }
+        try {
+            return retention.sweep();
+        } catch (java.io.IOException e) {
+            throw new io.snkv.KVException(io.snkv.ErrorCode.IOERR, "retention sweep failed: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
+        if (retention != null) {
+            retention.close();
+        }
         pager.close();
     }
 }

@@ -24,7 +24,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Pager implements AutoCloseable {
     /** How the pager is opened. */
     public record Options(JournalMode journalMode, SyncLevel syncLevel, int cacheSize, int newPageSize,
-                          boolean readOnly, long busyTimeoutMs, int autoCheckpointCommits) {
+                          boolean readOnly, long busyTimeoutMs, int autoCheckpointCommits, CommitHook hook) {
+        public Options(JournalMode journalMode, SyncLevel syncLevel, int cacheSize, int newPageSize,
+                       boolean readOnly, long busyTimeoutMs, int autoCheckpointCommits) {
+            this(journalMode, syncLevel, cacheSize, newPageSize, readOnly, busyTimeoutMs, autoCheckpointCommits, null);
+        }
     }
 
     private final Storage storage;
@@ -643,8 +647,33 @@ public final class Pager implements AutoCloseable {
 
     // ---- writing ----
 
-    /** Starts the write transaction: waits for another one in this process, then for other connections' (busy timeout). */
+    /**
+     * Starts the write transaction: waits for another one in this process, then for other connections'
+     * (busy timeout). With a commit hook, the hook first sees the transaction and may finish what an
+     * earlier writer left undone (then the transaction starts again on the new state).
+     */
     public WriteTxn beginWrite() {
+        CommitHook hook = opts.hook();
+        while (true) {
+            WriteTxn t = beginPlainWrite();
+            if (hook == null) {
+                return t;
+            }
+            boolean again;
+            try {
+                again = hook.beforeWrite(t);
+            } catch (RuntimeException e) {
+                t.endIfOpen();
+                throw e;
+            }
+            if (!again) {
+                return t;
+            }
+            t.endIfOpen();
+        }
+    }
+
+    private WriteTxn beginPlainWrite() {
         synchronized (this) {
             checkOpen();
             if (opts.readOnly()) {
@@ -768,15 +797,8 @@ public final class Pager implements AutoCloseable {
             return;
         }
         int newSize = t.dbSize;
-        // Page 1 carries the change counter and the page count: SQLite rewrites them with every
-        // rollback-journal commit, and in WAL mode whenever page 1 changes or the file grows or shrinks.
-        if (mode == JournalMode.DELETE || t.dirty.containsKey(1) || newSize != t.startSize) {
-            byte[] p1 = t.writable(1);
-            int counter = DatabaseHeader.u32(p1, DatabaseHeader.OFF_CHANGE_COUNTER) + 1;
-            DatabaseHeader.put32(p1, DatabaseHeader.OFF_CHANGE_COUNTER, counter);
-            DatabaseHeader.put32(p1, DatabaseHeader.OFF_VERSION_VALID_FOR, counter);
-            DatabaseHeader.put32(p1, DatabaseHeader.OFF_PAGE_COUNT, newSize);
-            DatabaseHeader.put32(p1, DatabaseHeader.OFF_SQLITE_VERSION, DatabaseHeader.SQLITE_VERSION_NUMBER);
+        if (!t.raw) {
+            stampHeader(t, newSize);
         }
         int[] pgnos = new int[t.dirty.size()];
         int k = 0;
@@ -790,20 +812,91 @@ public final class Pager implements AutoCloseable {
         for (int i = 0; i < k; i++) {
             pages[i] = t.dirty.get(pgnos[i]);
         }
+        CommitHook hook = opts.hook();
+        Object token = null;
         try {
+            if (hook != null) {
+                token = hook.prepare(new CommitPages(pgnos, pages, k, t.startSize, newSize, t));
+            }
             if (mode == JournalMode.WAL && t.startSize > 0) {
-                commitWal(pgnos, pages, k, newSize);
+                String markAfter = commitWal(pgnos, pages, k, newSize);
+                if (hook != null) {
+                    hook.committed(token, markAfter);
+                }
             } else {
                 // A new file's first pages go straight into the database file, as SQLite writes them: a C
                 // process finding an empty database file deletes its WAL as stale.
-                commitRollback(t, pgnos, pages, k, newSize);
+                commitRollback(t, pgnos, pages, k, newSize, token);
             }
-        } catch (IOException e) {
-            throw ioError("commit to", e);
+        } catch (IOException | RuntimeException e) {
+            // Nothing reached the database (or the pager undid it): the log record goes too. When the undo
+            // failed the commit may still surface, so the record stays for the next writer to roll forward.
+            boolean undone;
+            synchronized (this) {
+                undone = !broken;
+            }
+            if (token != null && undone) {
+                hook.abandoned(token);
+            }
+            if (e instanceof IOException io) {
+                throw ioError("commit to", io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
-    private void commitWal(int[] pgnos, byte[][] pages, int n, int newSize) throws IOException {
+    /** Rewrites page 1's change counter and page count for a commit of {@code t}, as SQLite does. */
+    private void stampHeader(WriteTxn t, int newSize) {
+        // Page 1 carries the change counter and the page count: SQLite rewrites them with every
+        // rollback-journal commit, and in WAL mode whenever page 1 changes or the file grows or shrinks.
+        if (mode == JournalMode.DELETE || t.dirty.containsKey(1) || newSize != t.startSize) {
+            byte[] p1 = t.writable(1);
+            int counter = DatabaseHeader.u32(p1, DatabaseHeader.OFF_CHANGE_COUNTER) + 1;
+            DatabaseHeader.put32(p1, DatabaseHeader.OFF_CHANGE_COUNTER, counter);
+            DatabaseHeader.put32(p1, DatabaseHeader.OFF_VERSION_VALID_FOR, counter);
+            DatabaseHeader.put32(p1, DatabaseHeader.OFF_PAGE_COUNT, newSize);
+            DatabaseHeader.put32(p1, DatabaseHeader.OFF_SQLITE_VERSION, DatabaseHeader.SQLITE_VERSION_NUMBER);
+        }
+    }
+
+    /**
+     * A short text naming the committed state {@code t} started from, as far as the files tell it: in WAL
+     * mode the log's salts, last commit frame and running checksum (every commit by any writer changes
+     * them), else the database file's size, modification time and change counter. Equal marks mean no
+     * commit happened in between, with one exception a hook must allow for: a restarted or truncated log
+     * reads as a file mark. Caller holds the write lock.
+     */
+    public String stateMark(WriteTxn t) {
+        SharedWal.View v = t.base().view;
+        if (v != null && v.header().mxFrame() > 0) {
+            return walMark(v.header());
+        }
+        try {
+            return fileMark();
+        } catch (IOException e) {
+            throw ioError("reading", e);
+        }
+    }
+
+    /** The mark of the latest committed state, for a caller that holds the file exclusively. */
+    private String currentMark() throws IOException {
+        WalIndexHeader h = shared.header(wal.file(), opts.busyTimeoutMs());
+        return h.mxFrame() > 0 ? walMark(h) : fileMark();
+    }
+
+    private static String walMark(WalIndexHeader h) {
+        return String.format("wal %08x %08x %d %08x %08x", h.salt1(), h.salt2(), h.mxFrame(), h.frameChecksum0(), h.frameChecksum1());
+    }
+
+    private String fileMark() throws IOException {
+        byte[] head = new byte[DatabaseHeader.SIZE];
+        long size = db.size();
+        int counter = size >= DatabaseHeader.SIZE && db.read(0, head, 0, DatabaseHeader.SIZE) == DatabaseHeader.SIZE
+                ? DatabaseHeader.u32(head, DatabaseHeader.OFF_CHANGE_COUNTER) : 0;
+        return "file " + size + " " + storage.modifiedNanos(path) + " " + Integer.toUnsignedString(counter);
+    }
+
+    private String commitWal(int[] pgnos, byte[][] pages, int n, int newSize) throws IOException {
         WalIndexHeader h = shared.restartIfPossible(writeView.header());
         if (h != writeView.header()) {
             wal.adopt(h);
@@ -846,9 +939,12 @@ public final class Pager implements AutoCloseable {
                 checkpointDue = true;
             }
         }
+        return walMark(published);
     }
 
-    private void commitRollback(WriteTxn t, int[] pgnos, byte[][] pages, int n, int newSize) throws IOException {
+    /** Commits through the rollback journal; the hook hears of it while the file is still held exclusively. */
+    private void commitRollback(WriteTxn t, int[] pgnos, byte[][] pages, int n, int newSize, Object hookToken)
+            throws IOException {
         long wait = opts.busyTimeoutMs() > 0 ? opts.busyTimeoutMs() : 5000;
         if (!rollbackLock.lockExclusive(wait)) {
             throw new BusyException("database is locked: readers of " + path + " did not finish within " + wait + " ms");
@@ -913,6 +1009,15 @@ public final class Pager implements AutoCloseable {
                     cache.invalidateFileCopy(pg);
                 }
                 dbSize = newSize;
+            }
+            if (opts.hook() != null) {
+                String mark;
+                try {
+                    mark = fileMark();
+                } catch (IOException e) {
+                    mark = null; // unknown: the next writer verifies the database against the log
+                }
+                opts.hook().committed(hookToken, mark);
             }
         } finally {
             synchronized (this) {
@@ -980,6 +1085,9 @@ public final class Pager implements AutoCloseable {
             }
         }
         try {
+            if (opts.hook() != null) {
+                opts.hook().beforeCheckpoint();
+            }
             CheckpointResult r = shared.checkpoint(mode, wal.file(), wal, db, opts.syncLevel(), opts.busyTimeoutMs(), cache);
             synchronized (this) {
                 commitsSinceCheckpoint = 0;
@@ -1033,8 +1141,17 @@ public final class Pager implements AutoCloseable {
                 }
                 closed = true;
             }
+            CommitHook hook = opts.hook();
+            if (hook != null && !opts.readOnly() && !broken) {
+                try {
+                    hook.beforeCheckpoint();
+                } catch (IOException e) {
+                    failure = ioError("closing", e);
+                }
+            }
             if (mode == JournalMode.WAL && shared != null && !opts.readOnly() && !broken && lastConnection()) {
                 try {
+                    String before = hook == null ? null : currentMark();
                     CheckpointResult r = shared.checkpoint(CheckpointMode.TRUNCATE, wal.file(), wal, db,
                             opts.syncLevel(), opts.busyTimeoutMs(), cache);
                     if (r.framesCheckpointed() == r.framesInLog()) {
@@ -1044,6 +1161,9 @@ public final class Pager implements AutoCloseable {
                         wal.file().close();
                         storage.delete(walPath);
                         wal = null;
+                        if (hook != null) {
+                            hook.closedClean(before, fileMark());
+                        }
                     }
                 } catch (KVException e) {
                     failure = e;

@@ -14,6 +14,8 @@ public final class WriteTxn {
     private final PageMap clean = new PageMap();
     final int startSize;
     int dbSize;
+    /** Commit the pages exactly as they are: page 1's counter and size are the caller's (an applied LTX file). */
+    boolean raw;
     private boolean ended;
 
     /** The lock owner of the shared WAL write lock (WAL mode), else null. */
@@ -60,6 +62,29 @@ public final class WriteTxn {
     /** The committed version from before this transaction. */
     byte[] base(int pgno) {
         return base.page(pgno);
+    }
+
+    /** The committed version of a page from before this transaction (callers must not modify it). */
+    public byte[] committedPage(int pgno) {
+        if (pgno < 1 || pgno > startSize) {
+            throw pager.corrupt(pgno, "page number out of range (database had " + startSize + " pages)");
+        }
+        return base.page(pgno);
+    }
+
+    /** Database size in pages before this transaction. */
+    public int startPageCount() {
+        return startSize;
+    }
+
+    /** Makes the commit write the pages as given: no change counter or page count update on page 1. */
+    public void commitPagesAsGiven() {
+        raw = true;
+    }
+
+    /** The pager this transaction belongs to. */
+    public Pager pager() {
+        return pager;
     }
 
     /** A private copy of the page, modifiable until commit. */

@@ -1,0 +1,465 @@
+package io.snkv.internal.capture;
+
+import io.snkv.ErrorCode;
+import io.snkv.KVException;
+import io.snkv.LtxPosition;
+import io.snkv.SyncLevel;
+import io.snkv.internal.io.Storage;
+import io.snkv.internal.io.StorageFile;
+import io.snkv.internal.pager.CommitHook;
+import io.snkv.internal.pager.CommitPages;
+import io.snkv.internal.pager.WriteTxn;
+import io.snkv.ltx.LtxChecksums;
+import io.snkv.ltx.LtxEncoder;
+import io.snkv.ltx.LtxFileName;
+import io.snkv.ltx.LtxHeader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The change log of one database, as one connection keeps it: every commit through this connection
+ * becomes one LTX file, and each write transaction first makes sure the log and the database agree.
+ * The protocol is in the package documentation. Calls come from the thread holding the write lock;
+ * {@link #position()} and the retention sweep may come from any thread.
+ */
+public final class ChangeLog implements CommitHook {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeLog.class);
+
+    private final Storage storage;
+    private final LogDirectory dir;
+    private final SyncLevel syncLevel;
+    private final long nodeId;
+    private final Clock clock;
+    private final PageChecksums sums = new PageChecksums();
+    /** Log files renamed into place but not fsynced yet (sync level NORMAL). Guarded by this. */
+    private final List<Path> unsynced = new ArrayList<>();
+
+    // Guarded by the write lock (and this, for readers of the position).
+    private LtxPosition pos = LtxPosition.ZERO;
+    /** The state mark {@link #pos} describes; null when not known to this connection. */
+    private String mark;
+    /** What the next {@link #prepare} records instead of encoding the transaction's pages. */
+    private Pending planned;
+    private boolean forgetMarkAfterCommit;
+
+    /** One commit's record, between {@link #prepare} and {@link #committed}. */
+    record Pending(Path file, LtxPosition after, boolean snapshot, boolean written, int[] pgnos, long[] newSums,
+                   int count, int newSize) {
+        Pending(Path file, LtxPosition after, boolean snapshot, boolean written) {
+            this(file, after, snapshot, written, null, null, 0, -1);
+        }
+    }
+
+    public ChangeLog(Storage storage, Path dataDir, String databaseName, SyncLevel syncLevel, long nodeId, Clock clock) {
+        this.storage = storage;
+        this.syncLevel = syncLevel;
+        this.nodeId = nodeId;
+        this.clock = clock;
+        try {
+            this.dir = new LogDirectory(storage, dataDir, databaseName);
+        } catch (IOException e) {
+            throw new KVException(ErrorCode.IOERR, "cannot create the change log directory under " + dataDir
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The position of the last commit this connection knows of (another process may have committed since). */
+    public synchronized LtxPosition position() {
+        return pos;
+    }
+
+    public Path ltxDirectory() {
+        return dir.ltxDir();
+    }
+
+    Path stateDirectory() {
+        return dir.stateDir();
+    }
+
+    LogDirectory directory() {
+        return dir;
+    }
+
+    // ---- the hook ----
+
+    @Override
+    public boolean beforeWrite(WriteTxn t) {
+        String base = t.pager().stateMark(t);
+        try {
+            if (mark != null && mark.equals(base) && !unfinishedAbove(pos)) {
+                return false;
+            }
+            return synchronise(t, base);
+        } catch (IOException e) {
+            throw new KVException(ErrorCode.IOERR, "change log of " + t.pager().path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a writer that died left a log file for the transaction after {@code p}. */
+    private boolean unfinishedAbove(LtxPosition p) {
+        long next = p.txid() + 1;
+        return dir.exists(dir.file(next, next)) || dir.exists(dir.file(1, next));
+    }
+
+    /**
+     * The slow path: another connection committed, or this one has not looked yet. Reads the recorded
+     * position, rolls an unfinished commit forward, and checks that the database is where the position
+     * says; when it is not (a commit that bypassed the log), the log gets a snapshot of the database
+     * as it is, so that nobody applies a file on top of a state it was not made for.
+     *
+     * @return true when it committed {@code t} (the caller begins again)
+     */
+    private boolean synchronise(WriteTxn t, String base) throws IOException {
+        sums.clear();
+        for (Path tmp : dir.tempFiles()) {
+            dir.delete(tmp); // only the lock holder writes them: these are a dead writer's
+        }
+        LtxPosition recorded = dir.readPosition();
+        TreeMap<Long, LtxFileName.TxidRange> files = null;
+        if (recorded == null) {
+            files = dir.files();
+            recorded = LtxPosition.ZERO;
+        }
+        Path unfinished = null;
+        long next = recorded.txid() + 1;
+        if (dir.exists(dir.file(next, next))) {
+            unfinished = dir.file(next, next);
+        } else if (dir.exists(dir.file(1, next))) {
+            unfinished = dir.file(1, next);
+        } else if (files != null && !files.isEmpty()) {
+            LtxFileName.TxidRange h = files.lastEntry().getValue();
+            unfinished = dir.file(h.minTxid(), h.maxTxid());
+        }
+        if (unfinished != null) {
+            rollForward(t, unfinished);
+            return true;
+        }
+        String recordedMark = dir.readMark();
+        setPosition(recorded, null);
+        if (recorded.txid() == 0) {
+            if (t.startPageCount() > 0) {
+                // A database that was there before its log: the log starts with a snapshot of it.
+                writeSnapshotRecord(t, 1, base);
+            } else {
+                mark = base;
+            }
+            return false;
+        }
+        if (base.equals(recordedMark)) {
+            mark = base;
+            return false;
+        }
+        long actual = checksumOf(t);
+        if (actual == recorded.checksum()) {
+            mark = base;
+            dir.writeMark(base);
+            return false;
+        }
+        LOG.warn("{} changed without its change log (checksum {} where the log's position {} says {}); "
+                        + "logging a snapshot at TXID {}", t.pager().path(), hex(actual), recorded,
+                hex(recorded.checksum()), Long.toUnsignedString(next));
+        writeSnapshotRecord(t, next, base);
+        return false;
+    }
+
+    /** Commits the log's highest file again (see the package documentation: correct from either side of it). */
+    private void rollForward(WriteTxn t, Path file) throws IOException {
+        LOG.info("{}: finishing the commit of {} left by a writer that stopped", t.pager().path(), file.getFileName());
+        LtxApply.Result r = LtxApply.intoTransaction(t, file, null, this::committedChecksum);
+        String markAfterRollForward = null;
+        planned = new Pending(file, r.after(), r.header().isSnapshot(), false);
+        if (!r.matchesTrailer()) {
+            // The database was on neither side of the file: let the next writer's full check log a snapshot.
+            LOG.warn("{}: after rolling {} forward the database checksum is {}, not the file's {}",
+                    t.pager().path(), file.getFileName(), hex(r.computed()), hex(r.after().checksum()));
+            planned = new Pending(file, r.after(), false, false, null, null, 0, -1);
+            forgetMarkAfterCommit = true;
+        }
+        t.commit();
+        if (forgetMarkAfterCommit) {
+            forgetMarkAfterCommit = false;
+            mark = null;
+            dir.writeMark(markAfterRollForward);
+        }
+    }
+
+    /** The database checksum of what {@code t} sees, every page hashed (and remembered). */
+    private long checksumOf(WriteTxn t) {
+        long c = 0;
+        long lock = LtxChecksums.lockPage(t.pageSize());
+        for (int pg = 1; pg <= t.pageCount(); pg++) {
+            if (pg != lock) {
+                c ^= sums.compute(pg, t.page(pg));
+            }
+        }
+        return c | LtxChecksums.FLAG;
+    }
+
+    /** Logs a snapshot of the state {@code t} started from as TXID {@code txid}, and drops the files before it. */
+    private void writeSnapshotRecord(WriteTxn t, long txid, String base) throws IOException {
+        Path file = dir.file(1, txid);
+        int n = t.pageCount();
+        long c = checksumOf(t);
+        LtxHeader h = header(t.pageSize(), n, 1, txid, 0);
+        encode(file, h, c, enc -> {
+            for (int pg = 1; pg <= n; pg = (int) h.pageAfter(pg)) {
+                enc.writePage(pg, t.page(pg));
+            }
+        });
+        setPosition(new LtxPosition(txid, c), base);
+        dir.writePosition(pos);
+        dir.writeMark(base);
+        removeBefore(txid);
+    }
+
+    @Override
+    public Object prepare(CommitPages c) throws IOException {
+        if (planned != null) {
+            Pending p = planned;
+            planned = null;
+            return p;
+        }
+        long txid = pos.txid() + 1;
+        WriteTxn t = c.txn();
+        long lock = LtxChecksums.lockPage(t.pageSize());
+        boolean snapshot = txid == 1;
+        long post;
+        long[] newSums = null;
+        if (snapshot) {
+            post = 0;
+            for (int pg = 1; pg <= c.newSize(); pg++) {
+                if (pg != lock) {
+                    post ^= LtxChecksums.pageChecksum(pg, pageAfter(c, pg));
+                }
+            }
+        } else {
+            post = pos.checksum();
+            newSums = new long[c.count()];
+            for (int i = 0; i < c.count(); i++) {
+                int pg = c.pgnos()[i];
+                if (pg == lock) {
+                    continue;
+                }
+                newSums[i] = LtxChecksums.pageChecksum(pg, c.pages()[i]);
+                post ^= oldChecksum(t, pg, c.oldSize()) ^ newSums[i];
+            }
+            for (int pg = c.newSize() + 1; pg <= c.oldSize(); pg++) {
+                if (pg != lock) {
+                    post ^= oldChecksum(t, pg, c.oldSize());
+                }
+            }
+        }
+        post |= LtxChecksums.FLAG;
+        LtxHeader h = header(t.pageSize(), c.newSize(), snapshot ? 1 : txid, txid, snapshot ? 0 : pos.checksum());
+        Path file = dir.file(h.minTxid(), txid);
+        encode(file, h, post, enc -> {
+            if (snapshot) {
+                for (int pg = 1; pg <= c.newSize(); pg = (int) h.pageAfter(pg)) {
+                    enc.writePage(pg, pageAfter(c, pg));
+                }
+            } else {
+                for (int i = 0; i < c.count(); i++) {
+                    if (c.pgnos()[i] != lock) {
+                        enc.writePage(c.pgnos()[i], c.pages()[i]);
+                    }
+                }
+            }
+        });
+        return new Pending(file, new LtxPosition(txid, post), snapshot, true, c.pgnos(), newSums, c.count(), c.newSize());
+    }
+
+    /** The checksum of committed page {@code pg} (remembered, or hashed now). */
+    long committedChecksum(WriteTxn t, int pg) {
+        long s = sums.get(pg);
+        return s != 0 ? s : sums.compute(pg, t.committedPage(pg));
+    }
+
+    private long oldChecksum(WriteTxn t, int pg, int oldSize) {
+        if (pg > oldSize) {
+            return 0;
+        }
+        long s = sums.get(pg);
+        return s != 0 ? s : sums.compute(pg, t.committedPage(pg));
+    }
+
+    /** Page {@code pg} as the commit leaves it. */
+    private static byte[] pageAfter(CommitPages c, int pg) {
+        int i = java.util.Arrays.binarySearch(c.pgnos(), 0, c.count(), pg);
+        return i >= 0 ? c.pages()[i] : c.txn().page(pg);
+    }
+
+    @Override
+    public void committed(Object token, String markAfter) {
+        Pending p = (Pending) token;
+        try {
+            setPosition(p.after(), markAfter);
+            dir.writePosition(p.after());
+            dir.writeMark(markAfter);
+            if (p.snapshot()) {
+                removeBefore(p.after().txid());
+            }
+        } catch (IOException | RuntimeException e) {
+            // The position file is a cache of the log: the next writer finds the file above it and re-applies.
+            mark = null;
+            LOG.warn("recording position {} in {} failed: {}", p.after(), dir.stateDir(), e.toString());
+        }
+        if (p.newSums() != null) {
+            for (int i = 0; i < p.count(); i++) {
+                if (p.newSums()[i] != 0) {
+                    sums.set(p.pgnos()[i], p.newSums()[i]);
+                }
+            }
+            sums.truncate(p.newSize());
+        } else {
+            sums.clear();
+        }
+    }
+
+    @Override
+    public void abandoned(Object token) {
+        Pending p = (Pending) token;
+        sums.clear();
+        if (p.written()) {
+            try {
+                dir.delete(p.file());
+                synchronized (this) {
+                    unsynced.remove(p.file());
+                }
+            } catch (IOException e) {
+                LOG.warn("could not delete {} after a failed commit; the next writer will apply it: {}", p.file(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void beforeCheckpoint() throws IOException {
+        List<Path> todo;
+        synchronized (this) {
+            if (unsynced.isEmpty()) {
+                return;
+            }
+            todo = new ArrayList<>(unsynced);
+        }
+        for (Path p : todo) {
+            if (storage.exists(p)) {
+                try (StorageFile f = storage.open(p, true, false)) {
+                    f.sync();
+                }
+            }
+        }
+        storage.syncDirectory(dir.ltxDir());
+        synchronized (this) {
+            unsynced.removeAll(todo);
+        }
+    }
+
+    @Override
+    public void closedClean(String markBefore, String markAfter) {
+        if (markBefore != null && markBefore.equals(mark) && markAfter != null) {
+            try {
+                dir.writeMark(markAfter);
+            } catch (IOException e) {
+                LOG.debug("could not record the mark after the final checkpoint: {}", e.toString());
+            }
+        }
+    }
+
+    // ---- applying files ----
+
+    /**
+     * Makes the next commit record {@code file} (already verified against the transaction by
+     * {@link LtxApply}) as the log's next file instead of encoding the transaction.
+     */
+    void plan(Path source, LtxHeader h, LtxPosition after) throws IOException {
+        Path file = dir.file(h.minTxid(), h.maxTxid());
+        if (!source.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+            Path tmp = dir.tempFor(file);
+            java.nio.file.Files.copy(source, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            publish(tmp, file);
+        }
+        planned = new Pending(file, after, h.isSnapshot(), true);
+    }
+
+    void unplan() {
+        planned = null;
+    }
+
+    // ---- files ----
+
+    private LtxHeader header(int pageSize, long commit, long minTxid, long maxTxid, long pre) {
+        return new LtxHeader(0, pageSize, commit, minTxid, maxTxid, clock.millis(), pre, 0, 0, 0, 0, nodeId);
+    }
+
+    interface PageWriting {
+        void writePages(LtxEncoder enc) throws IOException;
+    }
+
+    /** Encodes to a temporary file, then renames it into place; fsyncs as the sync level says (package documentation). */
+    private void encode(Path file, LtxHeader h, long post, PageWriting pages) throws IOException {
+        Path tmp = dir.tempFor(file);
+        try (StorageFile f = storage.open(tmp, false, true)) {
+            f.truncate(0);
+            StorageOutputStream out = new StorageOutputStream(f);
+            LtxEncoder enc = new LtxEncoder(out, h);
+            pages.writePages(enc);
+            enc.finish(post);
+            out.flush();
+            if (syncLevel == SyncLevel.FULL) {
+                f.sync();
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                dir.delete(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        publish(tmp, file);
+    }
+
+    private void publish(Path tmp, Path file) throws IOException {
+        if (syncLevel == SyncLevel.FULL) {
+            try (StorageFile f = storage.open(tmp, true, false)) {
+                f.sync();
+            }
+        }
+        storage.rename(tmp, file);
+        if (syncLevel == SyncLevel.FULL) {
+            storage.syncDirectory(dir.ltxDir());
+        } else if (syncLevel == SyncLevel.NORMAL) {
+            synchronized (this) {
+                unsynced.add(file);
+            }
+        }
+    }
+
+    /** Deletes the files wholly before {@code txid} (a snapshot at {@code txid} replaces them). */
+    private void removeBefore(long txid) throws IOException {
+        for (Map.Entry<Long, LtxFileName.TxidRange> e : dir.files().entrySet()) {
+            if (Long.compareUnsigned(e.getKey(), txid) < 0) {
+                Path p = dir.file(e.getValue().minTxid(), e.getValue().maxTxid());
+                dir.delete(p);
+                synchronized (this) {
+                    unsynced.remove(p);
+                }
+            }
+        }
+    }
+
+    private synchronized void setPosition(LtxPosition p, String m) {
+        pos = p;
+        mark = m;
+    }
+
+    private static String hex(long v) {
+        return String.format("%016x", v);
+    }
+}

@@ -1,0 +1,142 @@
+package io.snkv.internal.capture;
+
+import io.snkv.LtxPosition;
+import io.snkv.internal.io.Storage;
+import io.snkv.internal.io.StorageFile;
+import io.snkv.ltx.LtxFileName;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The files of one database's change log, {@code <data dir>/dbs/<database file name>/}:
+ * {@code ltx/<min>-<max>.ltx} (the LTX files), {@code pos} (the position of the last durable commit,
+ * {@code "<txid>/<checksum>\n"}, 34 bytes) and {@code mark} (which database state {@code pos}
+ * describes, as {@link io.snkv.internal.pager.Pager#stateMark} names it). Small files are replaced
+ * through a temporary name and a rename, so a reader sees the old or the new one. Thread-safe
+ * (stateless apart from paths).
+ */
+final class LogDirectory {
+    static final String TMP = ".tmp";
+
+    private final Storage storage;
+    private final Path state;
+    private final Path ltx;
+
+    LogDirectory(Storage storage, Path dataDir, String databaseName) throws IOException {
+        this.storage = storage;
+        this.state = dataDir.resolve("dbs").resolve(databaseName);
+        this.ltx = state.resolve("ltx");
+        Files.createDirectories(ltx);
+    }
+
+    Path stateDir() {
+        return state;
+    }
+
+    Path ltxDir() {
+        return ltx;
+    }
+
+    Path file(long minTxid, long maxTxid) {
+        return ltx.resolve(LtxFileName.format(minTxid, maxTxid));
+    }
+
+    Path tempFor(Path file) {
+        return file.resolveSibling(file.getFileName() + TMP);
+    }
+
+    /** The recorded position, or null when the file is missing or unreadable (then the log decides). */
+    LtxPosition readPosition() throws IOException {
+        String s = readSmall(state.resolve("pos"));
+        if (s == null || !s.endsWith("\n")) {
+            return null;
+        }
+        try {
+            return LtxPosition.parse(s.substring(0, s.length() - 1));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    void writePosition(LtxPosition p) throws IOException {
+        writeSmall(state.resolve("pos"), p + "\n");
+    }
+
+    /** The recorded state mark, or null. */
+    String readMark() throws IOException {
+        String s = readSmall(state.resolve("mark"));
+        return s == null || !s.endsWith("\n") ? null : s.substring(0, s.length() - 1);
+    }
+
+    void writeMark(String mark) throws IOException {
+        if (mark == null) {
+            storage.delete(state.resolve("mark"));
+        } else {
+            writeSmall(state.resolve("mark"), mark + "\n");
+        }
+    }
+
+    /** Every LTX file of the log by max TXID (names that do not parse, and temporary files, are ignored). */
+    TreeMap<Long, LtxFileName.TxidRange> files() throws IOException {
+        TreeMap<Long, LtxFileName.TxidRange> out = new TreeMap<>(Long::compareUnsigned);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(ltx, "*.ltx")) {
+            for (Path p : ds) {
+                try {
+                    LtxFileName.TxidRange r = LtxFileName.parse(p.getFileName().toString());
+                    out.put(r.maxTxid(), r);
+                } catch (IllegalArgumentException ignored) {
+                    // not ours
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Temporary files in the log directory (left by writers that died). */
+    List<Path> tempFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(ltx, "*" + TMP)) {
+            ds.forEach(out::add);
+        }
+        return out;
+    }
+
+    boolean exists(Path p) {
+        return storage.exists(p);
+    }
+
+    void delete(Path p) throws IOException {
+        storage.delete(p);
+    }
+
+    private String readSmall(Path p) throws IOException {
+        try (StorageFile f = storage.open(p, true, false)) {
+            long size = f.size();
+            if (size > 4096) {
+                return null;
+            }
+            byte[] b = new byte[(int) size];
+            int n = f.read(0, b, 0, b.length);
+            return new String(b, 0, Math.max(n, 0), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private void writeSmall(Path p, String text) throws IOException {
+        Path tmp = tempFor(p);
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        try (StorageFile f = storage.open(tmp, false, true)) {
+            f.truncate(0);
+            f.write(0, b, 0, b.length);
+        }
+        storage.rename(tmp, p);
+    }
+}
