@@ -312,6 +312,31 @@ public final class KVStore implements AutoCloseable {
         return db.checkpoint(mode);
     }
 
+    /**
+     * Gives free pages back to the file system, as SQLite's {@code PRAGMA incremental_vacuum(pages)} does on an
+     * auto-vacuum database: pages at the end of the file move into free pages nearer its start, the free
+     * list shrinks by up to {@code pages} pages and the file is cut short, along with the pointer-map pages it
+     * no longer needs. A file without auto-vacuum (one SNKV did not create) is left alone.
+     *
+     * <p>Runs inside this thread's write transaction when one is open (the file shrinks when that
+     * transaction commits, and a rollback undoes the vacuum), else as a transaction of its own. Like every
+     * write it waits for the write transaction of other threads and processes. In WAL mode the database file
+     * itself is cut at the next checkpoint.
+     *
+     * @param pages how many free pages to reclaim; {@code 0} reclaims all of them
+     * @return how many pages the database shrank by (pointer-map pages included); 0 when there was nothing to do
+     * @throws KVException {@link ErrorCode#MISUSE} for a negative {@code pages}
+     * @throws ReadOnlyException inside a read transaction or on a read-only store
+     * @throws CorruptDatabaseException when the free list or a pointer-map entry contradicts the file
+     */
+    public int incrementalVacuum(int pages) {
+        checkOpen();
+        if (pages < 0) {
+            throw new KVException(ErrorCode.MISUSE, "incrementalVacuum: page count must be >= 0, was " + pages);
+        }
+        return writePages((w, t) -> db.incrementalVacuum(w, pages));
+    }
+
     /** fsync of the database (and WAL), whatever the sync level. */
     public void sync() {
         checkOpen();
@@ -385,17 +410,32 @@ public final class KVStore implements AutoCloseable {
         R apply(IndexTree t);
     }
 
+    /** Something done with the write transaction's pages; {@code explicit} is this thread's transaction or null. */
+    private interface PagesOp<R> {
+        R apply(WriteView w, Txn explicit);
+    }
+
     private <R> R write(WriteOp<R> op) {
+        return writePages((w, t) -> {
+            if (t == null) {
+                return op.apply(new IndexTreeWriter(w, defaultRoot, autoVacuum));
+            }
+            if (t.writer == null) {
+                t.writer = new IndexTreeWriter(w, defaultRoot, autoVacuum);
+            }
+            return op.apply(t.writer);
+        });
+    }
+
+    /** Runs {@code op} in this thread's write transaction, or in a transaction of its own that it commits. */
+    private <R> R writePages(PagesOp<R> op) {
         Txn t = current.get();
         if (t != null) {
             if (t.write == null) {
                 throw new ReadOnlyException("cannot write inside a read transaction");
             }
-            if (t.writer == null) {
-                t.writer = new IndexTreeWriter(t.write, defaultRoot, autoVacuum);
-            }
             try {
-                R r = op.apply(t.writer);
+                R r = op.apply(t.write, t);
                 writes.incrementAndGet();
                 return r;
             } catch (RuntimeException e) {
@@ -407,7 +447,7 @@ public final class KVStore implements AutoCloseable {
         }
         WriteView w = db.beginWrite();
         try {
-            R r = op.apply(new IndexTreeWriter(w, defaultRoot, autoVacuum));
+            R r = op.apply(w, null);
             writes.incrementAndGet();
             w.commit();
             return r;

@@ -127,6 +127,15 @@ public final class Database implements AutoCloseable {
         return new WriteView(pager.beginWrite());
     }
 
+    /**
+     * SQLite's {@code PRAGMA incremental_vacuum(pages)} inside {@code w}: reclaims up to {@code pages} free
+     * pages (0 = all) by moving pages from the end of the file into free pages; returns how many pages the
+     * database shrank by. The file itself shrinks when {@code w} commits (WAL mode: at the next checkpoint).
+     */
+    public int incrementalVacuum(WriteView w, int pages) {
+        return IncrementalVacuum.run(w, pages);
+    }
+
     public CheckpointResult checkpoint(CheckpointMode mode) {
         return pager.checkpoint(mode);
     }

@@ -26,8 +26,9 @@
  * {@link io.snkv.internal.btree.PageWriter} for a private copy first.
  *
  * <p>With auto-vacuum (every file SNKV creates) pointer-map pages record, for every page after page 2,
- * what points at it; every allocation, free and cell move here keeps them right. The lock page at
- * byte offset 1 GiB is never allocated.
+ * what points at it; every allocation, free and cell move here keeps them right, and
+ * {@link io.snkv.internal.btree.IncrementalVacuum} uses them to move pages from the end of the file into free
+ * pages, as SQLite's incremental vacuum does. The lock page at byte offset 1 GiB is never allocated.
  *
  * <p>{@link io.snkv.internal.btree.Database} is the API layer's only door to the pager: it opens the
  * file (creating or finishing SNKV's layout) and hands out {@link io.snkv.internal.btree.ReadView}s and
