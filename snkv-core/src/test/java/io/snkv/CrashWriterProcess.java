@@ -28,15 +28,20 @@ final class CrashWriterProcess {
     }
 
     static CrashWriterProcess start(Path workDir, int cycle, List<String> args) throws IOException {
-        Path out = workDir.resolve("child-" + cycle + ".out");
-        Path err = workDir.resolve("child-" + cycle + ".err");
+        return start(workDir, "child-" + cycle, CrashWriterMain.class, args);
+    }
+
+    /** Runs {@code main} in a child JVM with this JVM's class path; output goes to {@code <name>.out/.err}. */
+    static CrashWriterProcess start(Path workDir, String name, Class<?> main, List<String> args) throws IOException {
+        Path out = workDir.resolve(name + ".out");
+        Path err = workDir.resolve(name + ".err");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CrashWriterMain.class.getName());
+        cmd.add(main.getName());
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd)
                 .redirectOutput(out.toFile())
@@ -65,6 +70,15 @@ final class CrashWriterProcess {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits for the process to end by itself; its exit status. */
+    int await(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("child JVM did not finish within " + seconds + " s");
+        }
+        return process.exitValue();
     }
 
     /** SIGKILL, then waits for the process to be gone; returns its exit status. */

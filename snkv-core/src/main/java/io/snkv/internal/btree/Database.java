@@ -90,6 +90,7 @@ public final class Database implements AutoCloseable {
                 }
             }
             if (log != null) {
+                synchroniseLog(pager);
                 retention = LogRetention.start(log, s.captureRetention(), s.captureRetentionInterval(), s.clock());
             }
             return new Database(pager, root, av, log, retention, s);
@@ -100,6 +101,19 @@ public final class Database implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Brings the change log and the database into agreement at open (finishing a commit a dead writer
+     * left): a write transaction begun and rolled back does it. Skipped when another connection is
+     * writing; the next write transaction does it then.
+     */
+    private static void synchroniseLog(Pager pager) {
+        try {
+            pager.beginWrite().rollback();
+        } catch (io.snkv.BusyException e) {
+            // someone else holds the write lock; their commit, or our next one, synchronises
         }
     }
 
