@@ -146,6 +146,9 @@ class LtxCompactorTest {
                         f -> assertThat(f.pageNumber()).isBetween(1L, last.header().commit()));
 
                 ModelDatabase db = from == 0 ? unrelatedDatabase(pageSize) : chain.get(from - 1).after().copy();
+                if (from > 0) {
+                    assertThat(db.checksum()).as(what).isEqualTo(first.header().preApplyChecksum());
+                }
                 ModelDatabase.Applied applied = db.apply(file);
                 LtxHeader h = applied.header();
                 assertThat(h).as(what).isEqualTo(new LtxHeader(0, pageSize, last.header().commit(),
