@@ -4,7 +4,8 @@
  *
  * <p>This package owns the codec ({@link io.snkv.ltx.LtxEncoder}, {@link io.snkv.ltx.LtxDecoder}),
  * CRC-64/GO-ISO ({@link io.snkv.ltx.Crc64Iso}), page and database checksums
- * ({@link io.snkv.ltx.LtxChecksums}) and file naming ({@link io.snkv.ltx.LtxFileName}). It calls only
+ * ({@link io.snkv.ltx.LtxChecksums}), file naming ({@link io.snkv.ltx.LtxFileName}) and compaction of
+ * consecutive files into one ({@link io.snkv.ltx.LtxCompactor}). It calls only
  * the JDK and lz4-java; it knows nothing of the store or the replication node.
  *
  * <h2>Layout</h2>
