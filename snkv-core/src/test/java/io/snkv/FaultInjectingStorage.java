@@ -61,6 +61,12 @@ final class FaultInjectingStorage implements Storage {
     }
 
     @Override
+    public void rename(Path source, Path target) throws IOException {
+        check(false, "rename " + source.getFileName() + " to " + target.getFileName());
+        delegate.rename(source, target);
+    }
+
+    @Override
     public void syncDirectory(Path dir) throws IOException {
         check(true, "sync of directory " + dir.getFileName());
         delegate.syncDirectory(dir);

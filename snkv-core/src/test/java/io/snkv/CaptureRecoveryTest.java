@@ -1,0 +1,246 @@
+package io.snkv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.snkv.ltx.LtxFileName;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Change capture's recovery, gap detection, apply refusals, snapshots and retention, case by case. */
+class CaptureRecoveryTest {
+    @TempDir
+    Path dir;
+
+    private Path data() {
+        return dir.resolve("data");
+    }
+
+    private Path ltxDir(String name) {
+        return data().resolve("dbs").resolve(name).resolve("ltx");
+    }
+
+    private KVStoreConfig capturing(JournalMode mode) {
+        return KVStoreConfig.builder().journalMode(mode).changeCapture(data()).captureRetention(Duration.ZERO).build();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @EnumSource(JournalMode.class)
+    void everyCommitIsOneFileAndThePositionSurvivesReopening(JournalMode mode) throws IOException {
+        Path db = dir.resolve("a.db");
+        LtxPosition p;
+        try (KVStore s = KVStore.open(db, capturing(mode))) {
+            assertThat(s.capturePosition()).hasValueSatisfying(x -> assertThat(x.txid()).isEqualTo(1));
+            for (int i = 0; i < 5; i++) {
+                s.put(b("k" + i), b("v" + i));
+            }
+            s.delete(b("absent")); // changes nothing: no file
+            p = s.capturePosition().orElseThrow();
+            assertThat(p.txid()).isEqualTo(6);
+            assertThat(p.checksum()).isEqualTo(s.checksum());
+        }
+        assertThat(CaptureReplayTest.logFiles(ltxDir("a.db"))).extracting(f -> f.getFileName().toString())
+                .containsExactly(LtxFileName.format(1, 1), LtxFileName.format(2, 2), LtxFileName.format(3, 3),
+                        LtxFileName.format(4, 4), LtxFileName.format(5, 5), LtxFileName.format(6, 6));
+        assertThat(Files.readString(data().resolve("dbs/a.db/pos"))).hasSize(34).isEqualTo(p + "\n");
+        try (KVStore s = KVStore.open(db, capturing(mode))) {
+            assertThat(s.capturePosition()).contains(p);
+            s.put(b("k9"), b("v9"));
+            assertThat(s.capturePosition().orElseThrow().txid()).isEqualTo(7);
+        }
+        CaptureLogCheck.verify(db, data(), capturing(mode), dir.resolve("scratch"), mode.name());
+    }
+
+    @ParameterizedTest
+    @EnumSource(JournalMode.class)
+    void aPublishedFileWithoutItsCommitIsRolledForwardAtOpen(JournalMode mode) throws IOException {
+        Path db = dir.resolve("r.db");
+        try (KVStore s = KVStore.open(db, capturing(mode))) {
+            s.put(b("a"), b("1"));
+        }
+        Path saved = dir.resolve("saved");
+        Files.createDirectories(saved);
+        Files.copy(db, saved.resolve("r.db"));
+        Files.copy(data().resolve("dbs/r.db/pos"), saved.resolve("pos"));
+        Files.copy(data().resolve("dbs/r.db/mark"), saved.resolve("mark"));
+        try (KVStore s = KVStore.open(db, capturing(mode))) {
+            s.put(b("b"), b("2"));
+            assertThat(s.capturePosition().orElseThrow().txid()).isEqualTo(3);
+        }
+        // A writer that died right after publishing 3-3: database and position from before it.
+        Files.copy(saved.resolve("r.db"), db, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(saved.resolve("pos"), data().resolve("dbs/r.db/pos"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(saved.resolve("mark"), data().resolve("dbs/r.db/mark"), StandardCopyOption.REPLACE_EXISTING);
+        try (KVStore s = KVStore.open(db, capturing(mode))) {
+            assertThat(s.get(b("b"))).as("the commit the log holds").hasValueSatisfying(v -> assertThat(v).isEqualTo(b("2")));
+            assertThat(s.capturePosition().orElseThrow().txid()).isEqualTo(3);
+            s.put(b("c"), b("3"));
+            assertThat(s.capturePosition().orElseThrow().txid()).isEqualTo(4);
+        }
+        CaptureLogCheck.verify(db, data(), capturing(mode), dir.resolve("scratch"), mode.name());
+    }
+
+    @ParameterizedTest
+    @EnumSource(JournalMode.class)
+    void aCommitWithoutCaptureMakesTheNextCapturingWriterLogASnapshot(JournalMode mode) throws IOException {
+        Path db = dir.resolve("g.db");
+        try (KVStore s = KVStore.open(db, capturing(mode))) {
+            s.put(b("a"), b("1"));
+            s.put(b("b"), b("2"));
+        }
+        try (KVStore s = KVStore.open(db, KVStoreConfig.builder().journalMode(mode).build())) {
+            s.put(b("sneaky"), b("uncaptured"));
+        }
+        try (KVStore s = KVStore.open(db, capturing(mode))) {
+            LtxPosition p = s.capturePosition().orElseThrow();
+            assertThat(p.txid()).as("the gap became a snapshot at the next TXID").isEqualTo(4);
+            assertThat(p.checksum()).isEqualTo(s.checksum());
+            s.put(b("c"), b("3"));
+        }
+        assertThat(CaptureReplayTest.logFiles(ltxDir("g.db"))).extracting(f -> f.getFileName().toString())
+                .as("the snapshot replaces the files before it")
+                .containsExactly(LtxFileName.format(1, 4), LtxFileName.format(5, 5));
+        CaptureLogCheck.verify(db, data(), capturing(mode), dir.resolve("scratch"), mode.name());
+    }
+
+    @Test
+    void aCheckpointWithoutCaptureIsNotMistakenForAGap() throws IOException {
+        Path db = dir.resolve("c.db");
+        try (KVStore s = KVStore.open(db, capturing(JournalMode.WAL))) {
+            s.put(b("a"), b("1"));
+            try (KVStore other = KVStore.open(db, KVStoreConfig.builder().build())) {
+                other.checkpoint(CheckpointMode.TRUNCATE); // restarts the log: a different state mark, same content
+            }
+            s.put(b("b"), b("2"));
+            assertThat(s.capturePosition().orElseThrow().txid()).isEqualTo(3);
+        }
+        assertThat(CaptureReplayTest.logFiles(ltxDir("c.db"))).hasSize(3);
+        CaptureLogCheck.verify(db, data(), capturing(JournalMode.WAL), dir.resolve("scratch"), "checkpoint");
+    }
+
+    @Test
+    void applyRefusesWhatDoesNotFitAndChangesNothing() throws IOException {
+        Path a = dir.resolve("a.db");
+        try (KVStore s = KVStore.open(a, capturing(JournalMode.WAL))) {
+            s.put(b("x"), b("1"));
+            s.put(b("y"), b("2"));
+        }
+        List<Path> files = CaptureReplayTest.logFiles(ltxDir("a.db"));
+        Path b = dir.resolve("b.db");
+        KVStore.restoreSnapshot(files.get(0), b);
+        KVStoreConfig bcfg = KVStoreConfig.builder().changeCapture(dir.resolve("data-b")).build();
+        try (KVStore s = KVStore.open(b, bcfg)) {
+            long before = s.checksum();
+            assertThatThrownBy(() -> s.applyLtx(files.get(2))).isInstanceOf(KVException.class)
+                    .hasMessageContaining("starts at TXID 3").hasMessageContaining("at TXID 1");
+            Path flipped = dir.resolve("flipped.ltx");
+            byte[] bytes = Files.readAllBytes(files.get(1));
+            bytes[bytes.length / 2] ^= 0x10;
+            Files.write(flipped, bytes);
+            assertThatThrownBy(() -> s.applyLtx(flipped)).isInstanceOf(KVException.class)
+                    .satisfies(e -> assertThat(((KVException) e).code()).isEqualTo(ErrorCode.CORRUPT))
+                    .hasMessageContaining("offset");
+            assertThat(s.checksum()).isEqualTo(before);
+            assertThat(s.capturePosition().orElseThrow().txid()).isEqualTo(1);
+            s.applyLtx(files.get(1));
+            s.applyLtx(files.get(2));
+            assertThat(s.get(b("y"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("2")));
+        }
+        // Without capture the pre-apply checksum is checked against the database itself.
+        Path c = dir.resolve("c.db");
+        KVStore.restoreSnapshot(files.get(0), c);
+        try (KVStore s = KVStore.open(c)) {
+            assertThatThrownBy(() -> s.applyLtx(files.get(2))).isInstanceOf(KVException.class)
+                    .hasMessageContaining("pre-apply checksum");
+        }
+        assertThatThrownBy(() -> KVStore.restoreSnapshot(files.get(0), c)).isInstanceOf(KVException.class)
+                .hasMessageContaining("exists");
+        assertThatThrownBy(() -> KVStore.restoreSnapshot(files.get(1), dir.resolve("d.db"))).isInstanceOf(KVException.class)
+                .hasMessageContaining("not a snapshot");
+    }
+
+    @Test
+    void aSnapshotOfALiveStoreRestoresToTheSameContentAndPosition() throws IOException {
+        Path a = dir.resolve("s.db");
+        try (KVStore s = KVStore.open(a, capturing(JournalMode.WAL))) {
+            for (int i = 0; i < 300; i++) {
+                s.put(b("key" + i), new byte[i * 37]);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            LtxPosition p = s.writeSnapshot(out);
+            assertThat(p).isEqualTo(s.capturePosition().orElseThrow());
+            s.put(b("after"), b("snapshot"));
+            Path snap = dir.resolve("snap.ltx");
+            Files.write(snap, out.toByteArray());
+            Path r = dir.resolve("restored.db");
+            assertThat(KVStore.restoreSnapshot(snap, r)).isEqualTo(p);
+            try (KVStore restored = KVStore.open(r)) {
+                assertThat(restored.checksum()).isEqualTo(p.checksum());
+                assertThat(restored.count()).isEqualTo(300);
+                assertThat(restored.exists(b("after"))).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void retentionKeepsRecentFilesAndAlwaysTheNewest() throws IOException {
+        Path db = dir.resolve("t.db");
+        Instant now = Instant.now();
+        MutableClock clock = new MutableClock(now);
+        KVStoreConfig cfg = KVStoreConfig.builder().changeCapture(data()).captureRetention(Duration.ofMinutes(10))
+                .clock(clock).build();
+        try (KVStore s = KVStore.open(db, cfg)) {
+            for (int i = 0; i < 4; i++) {
+                s.put(b("k" + i), b("v"));
+            }
+            assertThat(s.enforceCaptureRetention()).isZero();
+            clock.now = now.plus(Duration.ofMinutes(11));
+            assertThat(s.enforceCaptureRetention()).isEqualTo(4);
+            assertThat(CaptureReplayTest.logFiles(ltxDir("t.db"))).extracting(f -> f.getFileName().toString())
+                    .containsExactly(LtxFileName.format(5, 5));
+            s.put(b("k9"), b("v"));
+            assertThat(s.capturePosition().orElseThrow().txid()).isEqualTo(6);
+        }
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
