@@ -52,7 +52,8 @@ final class CaptureLogCheck {
         Path replay = Files.createTempDirectory(scratch, "replay");
         Path rdb = replay.resolve(db.getFileName().toString());
         // As a replica starts: a new store with a log of its own, the snapshot applied over it, then the rest.
-        try (KVStore r = KVStore.open(rdb, cfg.toBuilder().changeCapture(replay.resolve("data")).build())) {
+        try (KVStore r = KVStore.open(rdb, cfg.toBuilder().pageSize(first.pageSize())
+                .changeCapture(replay.resolve("data")).build())) {
             for (Path f : files) {
                 r.applyLtx(f);
             }

@@ -137,6 +137,15 @@ public final class ChangeLog implements CommitHook {
             LtxFileName.TxidRange h = files.lastEntry().getValue();
             unfinished = dir.file(h.minTxid(), h.maxTxid());
         }
+        if (unfinished != null && t.startPageCount() == 0
+                && LtxApply.readHeader(unfinished).pageSize() != t.pageSize()) {
+            // The first commit of a new file failed after its file was published (the database stayed empty and
+            // the store was reopened with another page size): that file never became a transaction; drop it.
+            LOG.info("{}: dropping {}, the unfinished first commit of a database that is still empty",
+                    t.pager().path(), unfinished.getFileName());
+            dir.delete(unfinished);
+            unfinished = null;
+        }
         if (unfinished != null) {
             rollForward(t, unfinished);
             return true;
