@@ -1,29 +1,37 @@
 package io.snkv.ltx;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * CRC-64/GO-ISO (reflected polynomial 0xD800000000000000, init and final XOR all ones), as Go's
- * {@code crc64.Checksum(data, crc64.MakeTable(crc64.ISO))}. Table-driven, slicing-by-8.
+ * {@code crc64.Checksum(data, crc64.MakeTable(crc64.ISO))}. Table-driven, slicing-by-16 (16 tables of 256
+ * entries in one array, two little-endian longs a step): every page of every commit is hashed at least
+ * twice (its page checksum and the file checksum), so this is on the commit path.
  * Instances are not thread-safe; the tables are shared and immutable.
  */
 public final class Crc64Iso {
     private static final long POLY_REFLECTED = 0xD800000000000000L;
-    private static final long[][] TABLES = makeTables();
+    /** Table k at [k * 256, k * 256 + 255]: the CRC of byte i followed by k zero bytes. */
+    private static final long[] TABLES = makeTables();
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private long crc = ~0L;
 
-    private static long[][] makeTables() {
-        long[][] t = new long[8][256];
+    private static long[] makeTables() {
+        long[] t = new long[16 * 256];
         for (int i = 0; i < 256; i++) {
             long c = i;
             for (int k = 0; k < 8; k++) {
                 c = (c & 1) != 0 ? (c >>> 1) ^ POLY_REFLECTED : c >>> 1;
             }
-            t[0][i] = c;
+            t[i] = c;
         }
-        for (int i = 0; i < 256; i++) {
-            for (int k = 1; k < 8; k++) {
-                long prev = t[k - 1][i];
-                t[k][i] = (prev >>> 8) ^ t[0][(int) (prev & 0xFF)];
+        for (int k = 1; k < 16; k++) {
+            for (int i = 0; i < 256; i++) {
+                long prev = t[(k - 1) * 256 + i];
+                t[k * 256 + i] = (prev >>> 8) ^ t[(int) (prev & 0xFF)];
             }
         }
         return t;
@@ -37,20 +45,23 @@ public final class Crc64Iso {
     public Crc64Iso update(byte[] b, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         long c = crc;
-        long[] t0 = TABLES[0], t1 = TABLES[1], t2 = TABLES[2], t3 = TABLES[3];
-        long[] t4 = TABLES[4], t5 = TABLES[5], t6 = TABLES[6], t7 = TABLES[7];
+        long[] t = TABLES;
         int end = off + len;
-        while (end - off >= 8) {
-            c ^= (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16
-                    | (b[off + 3] & 0xFFL) << 24 | (b[off + 4] & 0xFFL) << 32 | (b[off + 5] & 0xFFL) << 40
-                    | (b[off + 6] & 0xFFL) << 48 | (b[off + 7] & 0xFFL) << 56;
-            c = t7[(int) (c & 0xFF)] ^ t6[(int) ((c >>> 8) & 0xFF)] ^ t5[(int) ((c >>> 16) & 0xFF)]
-                    ^ t4[(int) ((c >>> 24) & 0xFF)] ^ t3[(int) ((c >>> 32) & 0xFF)]
-                    ^ t2[(int) ((c >>> 40) & 0xFF)] ^ t1[(int) ((c >>> 48) & 0xFF)] ^ t0[(int) (c >>> 56)];
-            off += 8;
+        while (end - off >= 16) {
+            long x = c ^ (long) LONG_LE.get(b, off);
+            long y = (long) LONG_LE.get(b, off + 8);
+            c = t[15 * 256 + (int) (x & 0xFF)] ^ t[14 * 256 + (int) ((x >>> 8) & 0xFF)]
+                    ^ t[13 * 256 + (int) ((x >>> 16) & 0xFF)] ^ t[12 * 256 + (int) ((x >>> 24) & 0xFF)]
+                    ^ t[11 * 256 + (int) ((x >>> 32) & 0xFF)] ^ t[10 * 256 + (int) ((x >>> 40) & 0xFF)]
+                    ^ t[9 * 256 + (int) ((x >>> 48) & 0xFF)] ^ t[8 * 256 + (int) (x >>> 56)]
+                    ^ t[7 * 256 + (int) (y & 0xFF)] ^ t[6 * 256 + (int) ((y >>> 8) & 0xFF)]
+                    ^ t[5 * 256 + (int) ((y >>> 16) & 0xFF)] ^ t[4 * 256 + (int) ((y >>> 24) & 0xFF)]
+                    ^ t[3 * 256 + (int) ((y >>> 32) & 0xFF)] ^ t[2 * 256 + (int) ((y >>> 40) & 0xFF)]
+                    ^ t[256 + (int) ((y >>> 48) & 0xFF)] ^ t[(int) (y >>> 56)];
+            off += 16;
         }
         while (off < end) {
-            c = t0[(int) ((c ^ b[off++]) & 0xFF)] ^ (c >>> 8);
+            c = t[(int) ((c ^ b[off++]) & 0xFF)] ^ (c >>> 8);
         }
         crc = c;
         return this;
