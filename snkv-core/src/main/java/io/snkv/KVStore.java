@@ -140,6 +140,18 @@ public final class KVStore implements AutoCloseable {
         return guard(path, db::checksum);
     }
 
+    /**
+     * Replaces the captured LTX files of TXIDs {@code minTxid..maxTxid} (committed ones, covered exactly
+     * by whole files) with one file holding the latest version of each page. A replica that needs a TXID
+     * inside the range then gets a snapshot instead.
+     *
+     * @return the new file
+     */
+    public Path compactCaptureLog(long minTxid, long maxTxid) {
+        checkOpen();
+        return db.compactLog(minTxid, maxTxid);
+    }
+
     /** Deletes captured LTX files older than the retention now (it also happens in the background). */
     public int enforceCaptureRetention() {
         checkOpen();

@@ -220,6 +220,27 @@ class CaptureRecoveryTest {
         }
     }
 
+    @Test
+    void compactionReplacesARangeWithOneFileThatAppliesTheSame() throws IOException {
+        Path db = dir.resolve("k.db");
+        try (KVStore s = KVStore.open(db, capturing(JournalMode.WAL))) {
+            for (int i = 0; i < 8; i++) {
+                s.put(b("k" + (i % 3)), new byte[100 * i]);
+            }
+            assertThatThrownBy(() -> s.compactCaptureLog(3, 12)).isInstanceOf(KVException.class)
+                    .hasMessageContaining("above the position");
+            Path f = s.compactCaptureLog(3, 6);
+            assertThat(f.getFileName().toString()).isEqualTo(LtxFileName.format(3, 6));
+            assertThatThrownBy(() -> s.compactCaptureLog(4, 7)).isInstanceOf(KVException.class)
+                    .hasMessageContaining("no file starting at TXID 4");
+            s.compactCaptureLog(1, 2);
+        }
+        assertThat(CaptureReplayTest.logFiles(ltxDir("k.db"))).extracting(p -> p.getFileName().toString())
+                .containsExactly(LtxFileName.format(1, 2), LtxFileName.format(3, 6), LtxFileName.format(7, 7),
+                        LtxFileName.format(8, 8), LtxFileName.format(9, 9));
+        CaptureLogCheck.verify(db, data(), capturing(JournalMode.WAL), dir.resolve("scratch"), "compacted");
+    }
+
     /** A clock tests move by hand. */
     static final class MutableClock extends Clock {
         volatile Instant now;

@@ -188,6 +188,20 @@ public final class Database implements AutoCloseable {
         return SnapshotRestore.restore(io.snkv.internal.io.FileStorage.INSTANCE, snapshot, database);
     }
 
+    /** Compacts the captured files of TXIDs {@code min..max} into one (see {@link ChangeLog#compact}). */
+    public Path compactLog(long min, long max) {
+        if (log == null) {
+            throw new io.snkv.KVException(io.snkv.ErrorCode.MISUSE, "change capture is off for this store");
+        }
+        try {
+            return log.compact(min, max);
+        } catch (IllegalArgumentException e) {
+            throw new io.snkv.KVException(io.snkv.ErrorCode.MISUSE, e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new io.snkv.KVException(io.snkv.ErrorCode.IOERR, "compacting the change log failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Deletes captured files older than the retention now; the number deleted. */
     public int enforceRetention() {
         if (retention == null) {

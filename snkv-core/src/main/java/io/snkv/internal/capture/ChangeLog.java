@@ -400,6 +400,66 @@ public final class ChangeLog implements CommitHook {
         planned = null;
     }
 
+    // ---- compaction ----
+
+    /**
+     * Replaces the log files covering exactly TXIDs {@code min..max} (all at or below the position) with one
+     * file {@code <min>-<max>.ltx} holding the latest version of each page. Files at or below the position never
+     * change, so this needs no lock; a reader holding one of the old files keeps reading it.
+     *
+     * @return the new file
+     */
+    public Path compact(long min, long max) throws IOException {
+        if (Long.compareUnsigned(min, max) >= 0 || min == 0) {
+            throw new IllegalArgumentException("compaction needs 1 <= min < max, got " + min + ".." + max);
+        }
+        if (Long.compareUnsigned(max, position().txid()) > 0) {
+            throw new IllegalArgumentException("TXID " + Long.toUnsignedString(max) + " is above the position "
+                    + position() + ": only committed files can be compacted");
+        }
+        List<Path> parts = new ArrayList<>();
+        long next = min;
+        for (LtxFileName.TxidRange r : dir.files().values()) {
+            if (Long.compareUnsigned(r.minTxid(), min) < 0 || Long.compareUnsigned(r.maxTxid(), max) > 0) {
+                continue;
+            }
+            if (r.minTxid() != next) {
+                throw new IllegalArgumentException("the log has no file starting at TXID " + Long.toUnsignedString(next)
+                        + " (retention or an earlier compaction removed it)");
+            }
+            parts.add(dir.file(r.minTxid(), r.maxTxid()));
+            next = r.maxTxid() + 1;
+        }
+        if (next != max + 1) {
+            throw new IllegalArgumentException("the log's files do not cover TXIDs " + Long.toUnsignedString(min) + ".."
+                    + Long.toUnsignedString(max));
+        }
+        Path file = dir.file(min, max);
+        Path tmp = dir.tempFor(file);
+        try (StorageFile f = storage.open(tmp, false, true)) {
+            f.truncate(0);
+            StorageOutputStream out = new StorageOutputStream(f);
+            io.snkv.ltx.LtxCompactor.compactFiles(parts, out);
+            out.flush();
+            if (syncLevel == SyncLevel.FULL) {
+                f.sync();
+            }
+        } catch (IOException | RuntimeException e) {
+            dir.delete(tmp);
+            throw e;
+        }
+        publish(tmp, file);
+        for (Path p : parts) {
+            if (!p.equals(file)) {
+                dir.delete(p);
+                synchronized (this) {
+                    unsynced.remove(p);
+                }
+            }
+        }
+        return file;
+    }
+
     // ---- files ----
 
     private LtxHeader header(int pageSize, long commit, long minTxid, long maxTxid, long pre) {
