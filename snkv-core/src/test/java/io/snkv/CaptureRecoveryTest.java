@@ -200,6 +200,54 @@ class CaptureRecoveryTest {
     }
 
     @Test
+    void writersCommitWhileASnapshotIsBeingCopied() throws Exception {
+        Path a = dir.resolve("w.db");
+        try (KVStore s = KVStore.open(a, capturing(JournalMode.WAL))) {
+            for (int i = 0; i < 200; i++) {
+                s.put(b("key" + i), new byte[500]);
+            }
+            java.util.concurrent.CountDownLatch committed = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch copying = new java.util.concurrent.CountDownLatch(1);
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            java.io.OutputStream slow = new java.io.OutputStream() {
+                @Override
+                public void write(int x) {
+                    sink.write(x);
+                }
+
+                @Override
+                public void write(byte[] buf, int off, int len) {
+                    copying.countDown();
+                    try {
+                        // The copy stalls until a writer has committed: it must not hold the write lock.
+                        if (!committed.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("no commit while the snapshot was being copied");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    sink.write(buf, off, len);
+                }
+            };
+            java.util.concurrent.CompletableFuture<LtxPosition> snap =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> s.writeSnapshot(slow));
+            assertThat(copying.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            s.put(b("during"), b("the copy"));
+            committed.countDown();
+            LtxPosition p = snap.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(s.capturePosition().orElseThrow().txid()).isEqualTo(p.txid() + 1);
+            Path file = dir.resolve("live.ltx");
+            Files.write(file, sink.toByteArray());
+            Path r = dir.resolve("live.db");
+            KVStore.restoreSnapshot(file, r);
+            try (KVStore restored = KVStore.open(r)) {
+                assertThat(restored.count()).isEqualTo(200);
+                assertThat(restored.exists(b("during"))).as("the snapshot is of the state before the commit").isFalse();
+            }
+        }
+    }
+
+    @Test
     void retentionKeepsRecentFilesAndAlwaysTheNewest() throws IOException {
         Path db = dir.resolve("t.db");
         Instant now = Instant.now();
