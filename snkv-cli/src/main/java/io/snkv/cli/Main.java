@@ -13,10 +13,14 @@ import picocli.CommandLine;
  * snkv demo [--dir DIR] [--chunks N] [--chunk-size BYTES]
  *     writes N chunks (default 10 x 1 MiB) into DIR/snkv.db (default ./demo-data) in WAL mode, closes
  *     it, reopens it read-only and verifies every byte
+ * snkv ltx dump|verify ...
+ *     the reference ltx tool's commands (see {@link LtxCommand})
  * </pre>
  *
- * Exit codes: 0 success, 1 failure, 2 bad usage (picocli's usage-error code). Each run builds its
- * own command objects: {@link #run} may be called from several threads with different streams.
+ * Exit codes: 0 success, 1 failure (bad file, not applied, not found), 2 bad usage (picocli's
+ * usage-error code). A failure is one line on standard error naming the file and the fault;
+ * {@code -v}/{@code --debug} on an ltx command adds the stack trace. Each run builds its own command
+ * objects: {@link #run} may be called from several threads with different streams.
  */
 public final class Main {
     private Main() {
@@ -32,11 +36,12 @@ public final class Main {
         return commandLine(out, err).execute(args);
     }
 
-    /** The command tree wired to {@code out} and {@code err}. */
+    /** The command tree wired to {@code out} and {@code err}, with failures reported as one line. */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new SnkvCommand(out, err));
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setExecutionExceptionHandler(new FailureReport());
         return cl;
     }
 }

@@ -8,12 +8,12 @@ import picocli.CommandLine.IVersionProvider;
 
 /**
  * The top of the {@code snkv} command tree. It holds the two byte streams every subcommand writes to,
- * so that commands (and the tests that run them in-process) write to the same streams as
- * picocli's own help text. One instance per run.
+ * so that a command writing binary data (an LTX file on standard output) and the tests that run
+ * commands in-process see the same streams as picocli's own help text. One instance per run.
  */
 @Command(name = "snkv", mixinStandardHelpOptions = true, versionProvider = SnkvCommand.Version.class,
         description = "SNKV for Java: an SQLite-format key-value store with LTX change capture.",
-        subcommands = {DemoCommand.class, HelpCommand.class})
+        subcommands = {DemoCommand.class, LtxCommand.class, HelpCommand.class})
 final class SnkvCommand {
     private final PrintStream out;
     private final PrintStream err;
