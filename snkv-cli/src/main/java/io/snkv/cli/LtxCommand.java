@@ -8,7 +8,8 @@ import picocli.CommandLine.HelpCommand;
  * Checksums and TXIDs print as 16 lower-case hex digits, positions as {@code <txid>/<checksum>}.
  */
 @Command(name = "ltx", mixinStandardHelpOptions = true,
-        description = "Inspect and verify LTX files.",
-        subcommands = {LtxDumpCommand.class, LtxVerifyCommand.class, HelpCommand.class})
+        description = "Inspect, verify and apply LTX files; checksum and snapshot databases.",
+        subcommands = {LtxDumpCommand.class, LtxVerifyCommand.class, LtxChecksumCommand.class,
+            LtxEncodeDbCommand.class, LtxApplyCommand.class, HelpCommand.class})
 final class LtxCommand {
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine;
  * snkv demo [--dir DIR] [--chunks N] [--chunk-size BYTES]
  *     writes N chunks (default 10 x 1 MiB) into DIR/snkv.db (default ./demo-data) in WAL mode, closes
  *     it, reopens it read-only and verifies every byte
- * snkv ltx dump|verify ...
+ * snkv ltx dump|verify|checksum|encode-db|apply ...
  *     the reference ltx tool's commands (see {@link LtxCommand})
  * </pre>
  *
