@@ -1,18 +1,26 @@
 package io.snkv.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import picocli.CommandLine;
 
 /**
- * Entry point of the {@code snkv} command.
+ * Entry point of the {@code snkv} command ({@code snkv --help} lists the subcommands).
  *
  * <pre>
  * snkv demo [--dir DIR] [--chunks N] [--chunk-size BYTES]
  *     writes N chunks (default 10 x 1 MiB) into DIR/snkv.db (default ./demo-data) in WAL mode, closes
- *     it, reopens it read-only and verifies every byte; exit 0 on PASS, 1 on FAIL, 2 on bad usage
+ *     it, reopens it read-only and verifies every byte
+ * snkv ltx dump|verify|checksum|encode-db|apply ...
+ *     the reference ltx tool's commands (see {@link LtxCommand})
  * </pre>
+ *
+ * Exit codes: 0 success, 1 failure (bad file, not applied, not found), 2 bad usage (picocli's
+ * usage-error code). A failure is one line on standard error naming the file and the fault;
+ * {@code -v}/{@code --debug} on an ltx command adds the stack trace. Each run builds its own command
+ * objects: {@link #run} may be called from several threads with different streams.
  */
 public final class Main {
     private Main() {
@@ -23,53 +31,17 @@ public final class Main {
                 new PrintStream(System.err, true, StandardCharsets.UTF_8)));
     }
 
+    /** Runs one command line against the given streams; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || !args[0].equals("demo")) {
-            err.println("usage: snkv demo [--dir DIR] [--chunks N] [--chunk-size BYTES]");
-            return 2;
-        }
-        Path dir = Path.of("demo-data");
-        int chunks = 10;
-        int chunkSize = 1024 * 1024;
-        try {
-            for (int i = 1; i < args.length; i++) {
-                String a = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value after " + a);
-                }
-                String v = args[++i];
-                switch (a) {
-                    case "--dir" -> dir = Path.of(v);
-                    case "--chunks" -> chunks = positive(a, v);
-                    case "--chunk-size" -> chunkSize = positive(a, v);
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("snkv demo: " + e.getMessage());
-            return 2;
-        }
-        try {
-            Files.createDirectories(dir);
-            Path db = dir.resolve("snkv.db");
-            DemoWriter.run(db, chunks, chunkSize, out);
-            out.println();
-            return DemoReader.run(db, chunks, chunkSize, out) ? 0 : 1;
-        } catch (java.io.IOException | RuntimeException e) {
-            err.println("snkv demo: " + e.getMessage());
-            return 1;
-        }
+        return commandLine(out, err).execute(args);
     }
 
-    private static int positive(String opt, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(opt + " needs a positive integer, got '" + v + "'");
-        }
+    /** The command tree wired to {@code out} and {@code err}, with failures reported as one line. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new SnkvCommand(out, err));
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setExecutionExceptionHandler(new FailureReport());
+        return cl;
     }
 }

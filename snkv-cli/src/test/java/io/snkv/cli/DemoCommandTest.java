@@ -59,4 +59,21 @@ class DemoCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--chunks needs a positive integer, got 'zero'");
         assertThat(run()).isEqualTo(2);
     }
+
+    @Test
+    void unknownOptionsMissingValuesAndStrayArgumentsExitTwo() {
+        assertThat(run("demo", "--dir", dir.toString(), "--chunkz", "3")).isEqualTo(2);
+        assertThat(run("demo", "--dir")).isEqualTo(2);
+        assertThat(run("demo", "--dir", dir.toString(), "extra")).isEqualTo(2);
+        assertThat(run("demo", "--chunk-size", "0")).isEqualTo(2);
+        assertThat(run("nosuchcommand")).isEqualTo(2);
+        assertThat(out()).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--chunk-size needs a positive integer, got '0'");
+    }
+
+    @Test
+    void optionsAlsoTakeTheirValueAfterAnEqualsSign() {
+        assertThat(run("demo", "--dir=" + dir, "--chunks=2", "--chunk-size=100")).isZero();
+        assertThat(out()).contains("Wrote chunk 1 (100 bytes)", "Data integrity: ✓ PASS");
+    }
 }
