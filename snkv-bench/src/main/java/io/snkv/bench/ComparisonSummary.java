@@ -10,11 +10,14 @@ import java.util.TreeSet;
 /**
  * Summarises interleaved runs on standard output: per phase, each implementation's median ops/s over runs with min
  * and max, then the ratio of medians of this store to each peer (WORKLOADS.md "Reporting"). Pass 1 (cold) and the
- * last pass (warm) are summarised separately when there are several passes.
+ * last pass (warm) are summarised separately when there are several passes. With {@code snkv-capture} beside
+ * {@code snkv}, each phase also gets the ratio capture on / off ({@code snkv-capture/snkv}).
  */
 final class ComparisonSummary {
 
-    private static final String THIS_STORE = "snkv";
+    private static final String THIS_STORE = SnkvEngine.PLAIN;
+    /** This store, with and without capture: compared with each peer, and with each other. */
+    private static final List<String> THIS_STORES = List.of(SnkvEngine.PLAIN, SnkvEngine.CAPTURE);
 
     private final List<String> impls;
     private final List<RunResult> results;
@@ -39,9 +42,16 @@ final class ComparisonSummary {
                     }
                 }
                 for (String peer : impls) {
-                    if (!peer.equals(THIS_STORE) && impls.contains(THIS_STORE)) {
-                        printRatio(passPrefix, workload, peer, pass);
+                    if (!THIS_STORES.contains(peer)) {
+                        for (String ours : THIS_STORES) {
+                            if (impls.contains(ours)) {
+                                printRatio(passPrefix, workload, ours, peer, pass);
+                            }
+                        }
                     }
+                }
+                if (impls.contains(SnkvEngine.CAPTURE) && impls.contains(THIS_STORE)) {
+                    printRatio(passPrefix, workload, SnkvEngine.CAPTURE, THIS_STORE, pass);
                 }
             }
         }
@@ -57,12 +67,12 @@ final class ComparisonSummary {
         }
     }
 
-    private void printRatio(String passPrefix, String workload, String peer, int pass) {
-        List<Long> ours = opsPerSec(THIS_STORE, pass, workload);
-        List<Long> theirs = opsPerSec(peer, pass, workload);
-        if (!ours.isEmpty() && !theirs.isEmpty() && median(theirs) > 0) {
-            System.out.printf(Locale.ROOT, "%sratio workload=%s %s/%s=%.2f%n", passPrefix, workload, THIS_STORE, peer,
-                    (double) median(ours) / median(theirs));
+    private void printRatio(String passPrefix, String workload, String a, String b, int pass) {
+        List<Long> ofA = opsPerSec(a, pass, workload);
+        List<Long> ofB = opsPerSec(b, pass, workload);
+        if (!ofA.isEmpty() && !ofB.isEmpty() && median(ofB) > 0) {
+            System.out.printf(Locale.ROOT, "%sratio workload=%s %s/%s=%.2f%n", passPrefix, workload, a, b,
+                    (double) median(ofA) / median(ofB));
         }
     }
 

@@ -16,7 +16,8 @@ final class SingleImplementationRun {
 
     private static Engine engineNamed(String impl) {
         return switch (impl) {
-            case "snkv" -> new SnkvEngine();
+            case SnkvEngine.PLAIN -> SnkvEngine.plain();
+            case SnkvEngine.CAPTURE -> SnkvEngine.capturing();
             case "sqlite" -> new SqliteJdbcEngine();
             default -> throw new IllegalArgumentException("no Java engine named " + impl);
         };
