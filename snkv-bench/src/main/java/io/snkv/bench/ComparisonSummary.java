@@ -11,7 +11,9 @@ import java.util.TreeSet;
  * Summarises interleaved runs on standard output: per phase, each implementation's median ops/s over runs with min
  * and max, then the ratio of medians of this store to each peer (WORKLOADS.md "Reporting"). Pass 1 (cold) and the
  * last pass (warm) are summarised separately when there are several passes. With {@code snkv-capture} beside
- * {@code snkv}, each phase also gets the ratio capture on / off ({@code snkv-capture/snkv}).
+ * {@code snkv}, each phase also gets the ratio capture on / off ({@code snkv-capture/snkv}) and what capture wrote
+ * in it (median LTX files and bytes over runs), and the pass lines for what creating the stores logged
+ * ({@code workload=open}, untimed) and for capture's totals ({@code workload=all}).
  */
 final class ComparisonSummary {
 
@@ -53,7 +55,10 @@ final class ComparisonSummary {
                 if (impls.contains(SnkvEngine.CAPTURE) && impls.contains(THIS_STORE)) {
                     printRatio(passPrefix, workload, SnkvEngine.CAPTURE, THIS_STORE, pass);
                 }
+                printCapture(passPrefix, workload, pass);
             }
+            printCapture(passPrefix, SnkvEngine.OPEN, pass);
+            printCapture(passPrefix, CaptureFigures.ALL, pass);
         }
         for (String impl : impls) {
             List<Long> rss = new ArrayList<>();
@@ -74,6 +79,36 @@ final class ComparisonSummary {
             System.out.printf(Locale.ROOT, "%sratio workload=%s %s/%s=%.2f%n", passPrefix, workload, a, b,
                     (double) median(ofA) / median(ofB));
         }
+    }
+
+    /** Per implementation that captured: medians over runs of what capture wrote in this phase (or pass). */
+    private void printCapture(String passPrefix, String workload, int pass) {
+        for (String impl : impls) {
+            List<CaptureFigures> figures = new ArrayList<>();
+            for (RunResult r : results) {
+                if (r.impl().equals(impl)) {
+                    r.captures().stream().filter(c -> c.pass() == pass && c.workload().equals(workload))
+                            .forEach(figures::add);
+                }
+            }
+            if (figures.isEmpty()) {
+                continue;
+            }
+            List<Long> bytes = sorted(figures.stream().map(CaptureFigures::bytes).toList());
+            System.out.printf(Locale.ROOT, "%ssummary impl=%s capture workload=%s runs=%d median_commits=%d"
+                            + " median_ltx_files=%d median_ltx_bytes=%d min_ltx_bytes=%d max_ltx_bytes=%d"
+                            + " median_ltx_bytes_per_commit=%d%n", passPrefix, impl, workload, figures.size(),
+                    median(sorted(figures.stream().map(CaptureFigures::commits).toList())),
+                    median(sorted(figures.stream().map(CaptureFigures::files).toList())),
+                    median(bytes), bytes.get(0), bytes.get(bytes.size() - 1),
+                    median(sorted(figures.stream().map(CaptureFigures::bytesPerCommit).toList())));
+        }
+    }
+
+    private static List<Long> sorted(List<Long> values) {
+        List<Long> copy = new ArrayList<>(values);
+        copy.sort(null);
+        return copy;
     }
 
     /** Workload names in the order the runs printed them. */

@@ -26,6 +26,11 @@ final class PhaseLinePrinter {
         System.out.println(line);
     }
 
+    /** {@code impl=<name> [pass=<k> ]capture workload=<name> commits=.. ltx_files=.. ltx_bytes=.. ltx_bytes_per_commit=..}. */
+    void capture(CaptureFigures figures) {
+        System.out.println("impl=" + impl + " " + (printPass ? "pass=" + pass + " " : "") + figures.line());
+    }
+
     void peakRss(long kilobytes) {
         System.out.println("impl=" + impl + " peak_rss_kb=" + kilobytes);
     }
