@@ -55,6 +55,7 @@ final class ChildProcess {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         List<PhaseResult> phases = new ArrayList<>();
+        List<CaptureFigures> captures = new ArrayList<>();
         long peakRssKb = -1;
         String prefix = "impl=" + impl + " ";
         try (BufferedReader lines = new BufferedReader(
@@ -63,6 +64,7 @@ final class ChildProcess {
                 String prefixed = line.startsWith("impl=") ? line : prefix + line;
                 System.out.println(prefixed);
                 PhaseResult.parse(prefixed).ifPresent(phases::add);
+                CaptureFigures.parse(prefixed).ifPresent(captures::add);
                 peakRssKb = PhaseResult.peakRssKb(prefixed).orElse(peakRssKb);
             }
         }
@@ -70,6 +72,6 @@ final class ChildProcess {
         if (exitCode != 0) {
             System.err.println("run " + run + " impl=" + impl + " exited with code " + exitCode);
         }
-        return new RunResult(impl, run, List.copyOf(phases), peakRssKb, exitCode);
+        return new RunResult(impl, run, List.copyOf(phases), List.copyOf(captures), peakRssKb, exitCode);
     }
 }

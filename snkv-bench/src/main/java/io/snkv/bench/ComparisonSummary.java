@@ -10,11 +10,16 @@ import java.util.TreeSet;
 /**
  * Summarises interleaved runs on standard output: per phase, each implementation's median ops/s over runs with min
  * and max, then the ratio of medians of this store to each peer (WORKLOADS.md "Reporting"). Pass 1 (cold) and the
- * last pass (warm) are summarised separately when there are several passes.
+ * last pass (warm) are summarised separately when there are several passes. With {@code snkv-capture} beside
+ * {@code snkv}, each phase also gets the ratio capture on / off ({@code snkv-capture/snkv}) and what capture wrote
+ * in it (median LTX files and bytes over runs), and the pass lines for what creating the stores logged
+ * ({@code workload=open}, untimed) and for capture's totals ({@code workload=all}).
  */
 final class ComparisonSummary {
 
-    private static final String THIS_STORE = "snkv";
+    private static final String THIS_STORE = SnkvEngine.PLAIN;
+    /** This store, with and without capture: compared with each peer, and with each other. */
+    private static final List<String> THIS_STORES = List.of(SnkvEngine.PLAIN, SnkvEngine.CAPTURE);
 
     private final List<String> impls;
     private final List<RunResult> results;
@@ -39,11 +44,21 @@ final class ComparisonSummary {
                     }
                 }
                 for (String peer : impls) {
-                    if (!peer.equals(THIS_STORE) && impls.contains(THIS_STORE)) {
-                        printRatio(passPrefix, workload, peer, pass);
+                    if (!THIS_STORES.contains(peer)) {
+                        for (String ours : THIS_STORES) {
+                            if (impls.contains(ours)) {
+                                printRatio(passPrefix, workload, ours, peer, pass);
+                            }
+                        }
                     }
                 }
+                if (impls.contains(SnkvEngine.CAPTURE) && impls.contains(THIS_STORE)) {
+                    printRatio(passPrefix, workload, SnkvEngine.CAPTURE, THIS_STORE, pass);
+                }
+                printCapture(passPrefix, workload, pass);
             }
+            printCapture(passPrefix, SnkvEngine.OPEN, pass);
+            printCapture(passPrefix, CaptureFigures.ALL, pass);
         }
         for (String impl : impls) {
             List<Long> rss = new ArrayList<>();
@@ -57,13 +72,43 @@ final class ComparisonSummary {
         }
     }
 
-    private void printRatio(String passPrefix, String workload, String peer, int pass) {
-        List<Long> ours = opsPerSec(THIS_STORE, pass, workload);
-        List<Long> theirs = opsPerSec(peer, pass, workload);
-        if (!ours.isEmpty() && !theirs.isEmpty() && median(theirs) > 0) {
-            System.out.printf(Locale.ROOT, "%sratio workload=%s %s/%s=%.2f%n", passPrefix, workload, THIS_STORE, peer,
-                    (double) median(ours) / median(theirs));
+    private void printRatio(String passPrefix, String workload, String a, String b, int pass) {
+        List<Long> ofA = opsPerSec(a, pass, workload);
+        List<Long> ofB = opsPerSec(b, pass, workload);
+        if (!ofA.isEmpty() && !ofB.isEmpty() && median(ofB) > 0) {
+            System.out.printf(Locale.ROOT, "%sratio workload=%s %s/%s=%.2f%n", passPrefix, workload, a, b,
+                    (double) median(ofA) / median(ofB));
         }
+    }
+
+    /** Per implementation that captured: medians over runs of what capture wrote in this phase (or pass). */
+    private void printCapture(String passPrefix, String workload, int pass) {
+        for (String impl : impls) {
+            List<CaptureFigures> figures = new ArrayList<>();
+            for (RunResult r : results) {
+                if (r.impl().equals(impl)) {
+                    r.captures().stream().filter(c -> c.pass() == pass && c.workload().equals(workload))
+                            .forEach(figures::add);
+                }
+            }
+            if (figures.isEmpty()) {
+                continue;
+            }
+            List<Long> bytes = sorted(figures.stream().map(CaptureFigures::bytes).toList());
+            System.out.printf(Locale.ROOT, "%ssummary impl=%s capture workload=%s runs=%d median_commits=%d"
+                            + " median_ltx_files=%d median_ltx_bytes=%d min_ltx_bytes=%d max_ltx_bytes=%d"
+                            + " median_ltx_bytes_per_commit=%d%n", passPrefix, impl, workload, figures.size(),
+                    median(sorted(figures.stream().map(CaptureFigures::commits).toList())),
+                    median(sorted(figures.stream().map(CaptureFigures::files).toList())),
+                    median(bytes), bytes.get(0), bytes.get(bytes.size() - 1),
+                    median(sorted(figures.stream().map(CaptureFigures::bytesPerCommit).toList())));
+        }
+    }
+
+    private static List<Long> sorted(List<Long> values) {
+        List<Long> copy = new ArrayList<>(values);
+        copy.sort(null);
+        return copy;
     }
 
     /** Workload names in the order the runs printed them. */

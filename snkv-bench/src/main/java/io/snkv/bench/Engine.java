@@ -1,6 +1,7 @@
 package io.snkv.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One key-value store as the workload phases see it: the few operations of bench/WORKLOADS.md and nothing more,
@@ -39,6 +40,21 @@ interface Engine extends AutoCloseable {
     OrderedScan openScan() throws Exception;
 
     long count() throws Exception;
+
+    /**
+     * Called, untimed, after each phase with the phase's name, while its store is still open: where an engine
+     * measures what a phase wrote besides the store (change capture's log), it does so here. Nothing by default.
+     */
+    default void phaseEnded(String workload) throws Exception {
+    }
+
+    /**
+     * What change capture wrote in each phase since the last call (phases that wrote nothing left out), and forgets
+     * it; empty for an engine without capture. {@code impl} and {@code pass} are left for the caller to fill in.
+     */
+    default List<CaptureFigures> takeCaptureFigures() {
+        return List.of();
+    }
 
     /** Closes the open store; does nothing when none is open. */
     @Override

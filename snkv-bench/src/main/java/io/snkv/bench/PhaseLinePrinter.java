@@ -26,6 +26,17 @@ final class PhaseLinePrinter {
         System.out.println(line);
     }
 
+    /** Standard error: how long closing a store took (untimed work such as the final checkpoint). */
+    void closed(String fileName, long elapsedNanos) {
+        System.err.printf(Locale.ROOT, "impl=%s pass=%d close=%s seconds=%.3f (not timed)%n", impl, pass, fileName,
+                elapsedNanos / 1e9);
+    }
+
+    /** {@code impl=<name> [pass=<k> ]capture workload=<name> commits=.. ltx_files=.. ltx_bytes=.. ltx_bytes_per_commit=..}. */
+    void capture(CaptureFigures figures) {
+        System.out.println("impl=" + impl + " " + (printPass ? "pass=" + pass + " " : "") + figures.line());
+    }
+
     void peakRss(long kilobytes) {
         System.out.println("impl=" + impl + " peak_rss_kb=" + kilobytes);
     }

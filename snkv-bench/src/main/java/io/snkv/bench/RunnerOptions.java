@@ -10,19 +10,24 @@ import java.util.stream.Collectors;
 record RunnerOptions(List<String> impls, int n, int passes, int runs, Path dir, Path cRunner, String childImpl) {
 
     static final String USAGE = String.join("\n",
-            "usage: WorkloadRunner [--impl snkv|sqlite|both|c|<comma list>] [--n N] [--passes K] [--runs R]",
-            "                      [--dir TMP_PARENT] [--c-runner PATH_TO_snkv-c-workloads]",
-            "  --impl      implementations, each run in its own child JVM (default both = snkv,sqlite)",
+            "usage: WorkloadRunner [--impl snkv|snkv-capture|sqlite|both|c|<comma list>] [--n N] [--passes K]",
+            "                      [--runs R] [--dir TMP_PARENT] [--c-runner PATH_TO_snkv-c-workloads]",
+            "  --impl      implementations, each run in its own child JVM (default both = snkv,sqlite);",
+            "              snkv-capture is snkv with change capture on (its LTX log in the run's temporary directory):",
+            "              --impl snkv,snkv-capture measures what capture costs",
             "  --n         entries (default 1000000; the self-check applies only to 1000000)",
             "  --passes    passes of the eight phases per process, the last one being the warm figure (default 1)",
             "  --runs      runs of each implementation, interleaved: run 1 of each, then run 2... (default 1)",
             "  --dir       parent of the fresh temporary directories (default java.io.tmpdir)",
             "  --c-runner  the C SNKV reference runner; adds impl c (needs --n 1000000)");
 
-    static final List<String> JAVA_IMPLS = List.of("snkv", "sqlite");
+    static final List<String> JAVA_IMPLS = List.of(SnkvEngine.PLAIN, SnkvEngine.CAPTURE, "sqlite");
+
+    /** What {@code both}, and no --impl at all, means: this store and its SQL peer. */
+    static final List<String> BOTH = List.of(SnkvEngine.PLAIN, "sqlite");
 
     static RunnerOptions parse(String[] args) {
-        List<String> impls = new ArrayList<>(JAVA_IMPLS);
+        List<String> impls = new ArrayList<>(BOTH);
         int n = SelfCheck.CHECKED_N;
         int passes = 1;
         int runs = 1;
@@ -73,11 +78,11 @@ record RunnerOptions(List<String> impls, int n, int passes, int runs, Path dir, 
         List<String> impls = new ArrayList<>();
         for (String name : value.split(",")) {
             if (name.equals("both")) {
-                impls.addAll(JAVA_IMPLS);
+                impls.addAll(BOTH);
             } else if (JAVA_IMPLS.contains(name) || name.equals("c")) {
                 impls.add(name);
             } else {
-                throw new IllegalArgumentException("unknown impl " + name + " (snkv, sqlite, both, c)");
+                throw new IllegalArgumentException("unknown impl " + name + " (snkv, snkv-capture, sqlite, both, c)");
             }
         }
         return impls.stream().distinct().collect(Collectors.toCollection(ArrayList::new));

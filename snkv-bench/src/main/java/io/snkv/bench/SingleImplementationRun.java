@@ -16,7 +16,8 @@ final class SingleImplementationRun {
 
     private static Engine engineNamed(String impl) {
         return switch (impl) {
-            case "snkv" -> new SnkvEngine();
+            case SnkvEngine.PLAIN -> SnkvEngine.plain();
+            case SnkvEngine.CAPTURE -> SnkvEngine.capturing();
             case "sqlite" -> new SqliteJdbcEngine();
             default -> throw new IllegalArgumentException("no Java engine named " + impl);
         };
@@ -41,6 +42,7 @@ final class SingleImplementationRun {
                 } finally {
                     engine.close(); // a failed phase must not leave the store open while its directory is deleted
                 }
+                printCapture(engine, out);
                 List<String> differences = counts.report(impl, pass, options.n());
                 if (!differences.isEmpty()) {
                     System.err.println("SELF-CHECK FAILED impl=" + impl + " pass=" + pass + ": "
@@ -51,5 +53,19 @@ final class SingleImplementationRun {
         }
         out.peakRss(PeakRss.kilobytes());
         return failed ? 1 : 0;
+    }
+
+    /** After the pass's phase lines: what capture wrote in each phase, then in the whole pass; nothing without it. */
+    private static void printCapture(Engine engine, PhaseLinePrinter out) {
+        List<CaptureFigures> figures = engine.takeCaptureFigures();
+        if (figures.isEmpty()) {
+            return;
+        }
+        CaptureFigures total = new CaptureFigures(engine.name(), 0, CaptureFigures.ALL, 0, 0, 0);
+        for (CaptureFigures f : figures) {
+            out.capture(f);
+            total = total.plus(f);
+        }
+        out.capture(total);
     }
 }

@@ -31,5 +31,8 @@ final class TemporaryDirectory implements AutoCloseable {
         for (Path p : deepestFirst) {
             Files.deleteIfExists(p);
         }
+        if (Files.exists(path)) { // e.g. something wrote into it while it was being deleted
+            throw new IOException("temporary directory " + path + " still exists after deleting it");
+        }
     }
 }
