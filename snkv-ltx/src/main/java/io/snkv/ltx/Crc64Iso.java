@@ -44,7 +44,62 @@ public final class Crc64Iso {
 
     public Crc64Iso update(byte[] b, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        long c = crc;
+        crc = advance(crc, b, off, len);
+        return this;
+    }
+
+    /**
+     * Adds {@code len} bytes known only by their {@link #raw} CRC: the register moves as if the bytes were
+     * read (CRC is linear: reading d from register s gives shift(s, |d|) XOR raw(d)). Lets one pass over a
+     * page serve several checksums that cover it.
+     */
+    public Crc64Iso updateRaw(long rawCrc, int len) {
+        crc = shift(crc, len) ^ rawCrc;
+        return this;
+    }
+
+    /** The CRC register after reading {@code b[off, off+len)} from register 0 (no inversions): see {@link #updateRaw}. */
+    public static long raw(byte[] b, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        return advance(0, b, off, len);
+    }
+
+    /** The register {@code state} after {@code len} zero bytes, by a table per length (8 lookups). */
+    public static long shift(long state, int len) {
+        long[] t = SHIFTS.computeIfAbsent(len, Crc64Iso::shiftTable);
+        long r = 0;
+        for (int k = 0; k < 8; k++) {
+            r ^= t[k * 256 + (int) ((state >>> (8 * k)) & 0xFF)];
+        }
+        return r;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, long[]> SHIFTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Entry [k * 256 + b]: the register (b << 8k) moved over {@code len} zero bytes; built from the 64 single-bit registers. */
+    private static long[] shiftTable(int len) {
+        byte[] zeros = new byte[len];
+        long[] bit = new long[64];
+        for (int i = 0; i < 64; i++) {
+            bit[i] = advance(1L << i, zeros, 0, len);
+        }
+        long[] t = new long[8 * 256];
+        for (int k = 0; k < 8; k++) {
+            for (int b = 1; b < 256; b++) {
+                long v = 0;
+                for (int j = 0; j < 8; j++) {
+                    if ((b & (1 << j)) != 0) {
+                        v ^= bit[8 * k + j];
+                    }
+                }
+                t[k * 256 + b] = v;
+            }
+        }
+        return t;
+    }
+
+    private static long advance(long c, byte[] b, int off, int len) {
         long[] t = TABLES;
         int end = off + len;
         while (end - off >= 16) {
@@ -63,8 +118,7 @@ public final class Crc64Iso {
         while (off < end) {
             c = t[(int) ((c ^ b[off++]) & 0xFF)] ^ (c >>> 8);
         }
-        crc = c;
-        return this;
+        return c;
     }
 
     /** Adds the 8 big-endian bytes of {@code v}. */

@@ -36,6 +36,15 @@ public final class LtxChecksums {
         return pageChecksum(pgno, data, 0, data.length);
     }
 
+    /** The page checksum from the page data's {@link Crc64Iso#raw} CRC ({@code len} bytes), without reading the data again. */
+    public static long pageChecksumFromRaw(long pgno, long rawCrc, int len) {
+        if (pgno < 1 || pgno > LtxLayout.MAX_PGNO) {
+            throw new IllegalArgumentException("page number " + pgno);
+        }
+        byte[] p = {(byte) (pgno >>> 24), (byte) (pgno >>> 16), (byte) (pgno >>> 8), (byte) pgno};
+        return FLAG | new Crc64Iso().update(p, 0, 4).updateRaw(rawCrc, len).value();
+    }
+
     /**
      * Checksum of a whole database image ({@code image.length / pageSize} pages, the last partial
      * page, if any, ignored), skipping the lock page.

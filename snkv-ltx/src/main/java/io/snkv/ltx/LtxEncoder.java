@@ -8,8 +8,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Factory;
 
 /**
  * Writes one LTX v3 file to an {@link OutputStream}: the header at construction, then
@@ -21,13 +19,13 @@ import net.jpountz.lz4.LZ4Factory;
  * {@code commit}, a snapshot with a gap or missing pages, a wrong post-apply checksum for a snapshot.
  */
 public final class LtxEncoder {
-    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestJavaInstance().fastCompressor();
 
     private final OutputStream out;
     private final LtxHeader header;
     private final long lockPage;
     private final Crc64Iso fileCrc = new Crc64Iso();
     private final byte[] compressed;
+    private final PageCompressor compressor = new PageCompressor();
     private final List<LtxIndexEntry> index = new ArrayList<>();
     private long position;
     private long lastPgno;
@@ -43,7 +41,7 @@ public final class LtxEncoder {
             throw new IllegalArgumentException("invalid header: " + e.getMessage(), e);
         }
         this.lockPage = header.lockPage();
-        this.compressed = new byte[COMPRESSOR.maxCompressedLength(header.pageSize())];
+        this.compressed = new byte[PageCompressor.maxCompressedLength(header.pageSize())];
         byte[] h = header.toBytes();
         write(h, 0, h.length);
         fileCrc.update(h, 0, h.length);
@@ -55,6 +53,14 @@ public final class LtxEncoder {
 
     /** Writes one page of exactly page size bytes. */
     public void writePage(long pgno, byte[] data) throws IOException {
+        writePage(pgno, data, Crc64Iso.raw(data, 0, data.length));
+    }
+
+    /**
+     * Writes one page whose {@link Crc64Iso#raw} CRC the caller has computed already (for its own page
+     * checksum): the page is then not hashed again. A wrong {@code rawCrc} makes a file whose checksum fails.
+     */
+    public void writePage(long pgno, byte[] data, long rawCrc) throws IOException {
         if (finished) {
             throw new IllegalStateException("encoder already finished");
         }
@@ -80,7 +86,7 @@ public final class LtxEncoder {
             throw new IllegalArgumentException("snapshot must hold every page: expected page "
                     + nextSnapshotPage() + ", got " + pgno);
         }
-        int n = COMPRESSOR.compress(data, 0, data.length, compressed, 0, compressed.length);
+        int n = compressor.compress(data, data.length, compressed);
         byte[] frameHeader = new byte[PAGE_HEADER_SIZE + SIZE_PREFIX_SIZE];
         putInt(frameHeader, FRAME_OFF_PGNO, (int) pgno);
         frameHeader[FRAME_OFF_FLAGS] = (byte) (FRAME_FLAG_SIZE >>> 8);
@@ -89,10 +95,10 @@ public final class LtxEncoder {
         long frameOffset = position;
         write(frameHeader, 0, frameHeader.length);
         write(compressed, 0, n);
-        fileCrc.update(frameHeader, 0, frameHeader.length).update(data, 0, data.length);
+        fileCrc.update(frameHeader, 0, frameHeader.length).updateRaw(rawCrc, data.length);
         index.add(new LtxIndexEntry(pgno, frameOffset, position - frameOffset));
         if (header.isSnapshot()) {
-            snapshotChecksum ^= LtxChecksums.pageChecksum(pgno, data);
+            snapshotChecksum ^= LtxChecksums.pageChecksumFromRaw(pgno, rawCrc, data.length);
         }
         lastPgno = pgno;
     }

@@ -44,4 +44,20 @@ class Crc64IsoTest {
         }
         return ~c;
     }
+
+    @org.junit.jupiter.api.Test
+    void rawCrcShiftedIntoAnyRegisterEqualsReadingTheBytes() {
+        java.util.Random r = new java.util.Random(7);
+        for (int len : new int[] {0, 1, 7, 16, 100, 512, 4096, 65536}) {
+            byte[] prefix = new byte[r.nextInt(40)];
+            byte[] data = new byte[len];
+            r.nextBytes(prefix);
+            r.nextBytes(data);
+            long direct = new Crc64Iso().update(prefix, 0, prefix.length).update(data, 0, len).value();
+            long viaRaw = new Crc64Iso().update(prefix, 0, prefix.length).updateRaw(Crc64Iso.raw(data, 0, len), len).value();
+            org.assertj.core.api.Assertions.assertThat(viaRaw).as("length " + len).isEqualTo(direct);
+            org.assertj.core.api.Assertions.assertThat(LtxChecksums.pageChecksumFromRaw(3, Crc64Iso.raw(data, 0, len), len))
+                    .isEqualTo(LtxChecksums.pageChecksum(3, data));
+        }
+    }
 }

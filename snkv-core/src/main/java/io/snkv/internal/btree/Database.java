@@ -100,6 +100,9 @@ public final class Database implements AutoCloseable {
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            if (log != null) {
+                log.close();
+            }
             throw e;
         }
     }
@@ -219,6 +222,12 @@ public final class Database implements AutoCloseable {
         if (retention != null) {
             retention.close();
         }
-        pager.close();
+        try {
+            pager.close();
+        } finally {
+            if (log != null) {
+                log.close();
+            }
+        }
     }
 }

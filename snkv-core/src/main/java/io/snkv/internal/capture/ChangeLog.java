@@ -9,6 +9,7 @@ import io.snkv.internal.io.StorageFile;
 import io.snkv.internal.pager.CommitHook;
 import io.snkv.internal.pager.CommitPages;
 import io.snkv.internal.pager.WriteTxn;
+import io.snkv.ltx.Crc64Iso;
 import io.snkv.ltx.LtxChecksums;
 import io.snkv.ltx.LtxEncoder;
 import io.snkv.ltx.LtxFileName;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * The protocol is in the package documentation. Calls come from the thread holding the write lock;
  * {@link #position()} and the retention sweep may come from any thread.
  */
-public final class ChangeLog implements CommitHook {
+public final class ChangeLog implements CommitHook, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeLog.class);
 
     private final Storage storage;
@@ -239,24 +240,31 @@ public final class ChangeLog implements CommitHook {
         WriteTxn t = c.txn();
         long lock = LtxChecksums.lockPage(t.pageSize());
         boolean snapshot = txid == 1;
+        int ps = t.pageSize();
         long post;
         long[] newSums = null;
+        long[] raws;
         if (snapshot) {
             post = 0;
+            raws = new long[c.newSize() + 1];
             for (int pg = 1; pg <= c.newSize(); pg++) {
                 if (pg != lock) {
-                    post ^= LtxChecksums.pageChecksum(pg, pageAfter(c, pg));
+                    raws[pg] = Crc64Iso.raw(pageAfter(c, pg), 0, ps);
+                    post ^= LtxChecksums.pageChecksumFromRaw(pg, raws[pg], ps);
                 }
             }
         } else {
             post = pos.checksum();
             newSums = new long[c.count()];
+            raws = new long[c.count()];
             for (int i = 0; i < c.count(); i++) {
                 int pg = c.pgnos()[i];
                 if (pg == lock) {
                     continue;
                 }
-                newSums[i] = LtxChecksums.pageChecksum(pg, c.pages()[i]);
+                // One pass over the page serves its page checksum and the LTX file checksum.
+                raws[i] = Crc64Iso.raw(c.pages()[i], 0, ps);
+                newSums[i] = LtxChecksums.pageChecksumFromRaw(pg, raws[i], ps);
                 post ^= oldChecksum(t, pg, c.oldSize()) ^ newSums[i];
             }
             for (int pg = c.newSize() + 1; pg <= c.oldSize(); pg++) {
@@ -266,17 +274,17 @@ public final class ChangeLog implements CommitHook {
             }
         }
         post |= LtxChecksums.FLAG;
-        LtxHeader h = header(t.pageSize(), c.newSize(), snapshot ? 1 : txid, txid, snapshot ? 0 : pos.checksum());
+        LtxHeader h = header(ps, c.newSize(), snapshot ? 1 : txid, txid, snapshot ? 0 : pos.checksum());
         Path file = dir.file(h.minTxid(), txid);
         encode(file, h, post, enc -> {
             if (snapshot) {
                 for (int pg = 1; pg <= c.newSize(); pg = (int) h.pageAfter(pg)) {
-                    enc.writePage(pg, pageAfter(c, pg));
+                    enc.writePage(pg, pageAfter(c, pg), raws[pg]);
                 }
             } else {
                 for (int i = 0; i < c.count(); i++) {
                     if (c.pgnos()[i] != lock) {
-                        enc.writePage(c.pgnos()[i], c.pages()[i]);
+                        enc.writePage(c.pgnos()[i], c.pages()[i], raws[i]);
                     }
                 }
             }
@@ -377,6 +385,15 @@ public final class ChangeLog implements CommitHook {
             } catch (IOException e) {
                 LOG.debug("could not record the mark after the final checkpoint: {}", e.toString());
             }
+        }
+    }
+
+    /** Closes the position files this connection keeps open; after the pager is closed. */
+    public void close() {
+        try {
+            dir.close();
+        } catch (IOException e) {
+            LOG.debug("closing the position files of {}: {}", dir.stateDir(), e.toString());
         }
     }
 
