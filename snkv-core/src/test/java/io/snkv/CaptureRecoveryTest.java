@@ -121,6 +121,25 @@ class CaptureRecoveryTest {
     }
 
     @Test
+    void aLargeCommitIsEncodedOnSeveralThreadsAndStillReplays() throws IOException {
+        Path db = dir.resolve("big.db");
+        java.util.Random r = new java.util.Random(5);
+        try (KVStore s = KVStore.open(db, capturing(JournalMode.WAL))) {
+            s.begin(true);
+            for (int i = 0; i < 2000; i++) {
+                byte[] v = new byte[r.nextInt(3000)];
+                r.nextBytes(v);
+                s.put(b("key" + i), v);
+            }
+            s.commit();
+            assertThat(s.capturePosition().orElseThrow().checksum()).isEqualTo(s.checksum());
+        }
+        Path file = ltxDir("big.db").resolve(LtxFileName.format(2, 2));
+        assertThat(CaptureReplayTest.header(file).commit()).as("pages in the commit").isGreaterThan(500);
+        CaptureLogCheck.verify(db, data(), capturing(JournalMode.WAL), dir.resolve("scratch"), "large commit");
+    }
+
+    @Test
     void aCheckpointWithoutCaptureIsNotMistakenForAGap() throws IOException {
         Path db = dir.resolve("c.db");
         try (KVStore s = KVStore.open(db, capturing(JournalMode.WAL))) {

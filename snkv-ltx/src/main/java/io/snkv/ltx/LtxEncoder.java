@@ -61,6 +61,25 @@ public final class LtxEncoder {
      * checksum): the page is then not hashed again. A wrong {@code rawCrc} makes a file whose checksum fails.
      */
     public void writePage(long pgno, byte[] data, long rawCrc) throws IOException {
+        checkPage(pgno, data);
+        int n = compressor.compress(data, data.length, compressed);
+        writeFrame(pgno, data, rawCrc, compressed, n);
+    }
+
+    /**
+     * Writes one page compressed by the caller with a {@link PageCompressor} (so that pages can be
+     * compressed on several threads and written in order here). {@code block} must be an LZ4 block of
+     * exactly {@code data}; the decoder of any reader rejects a file where it is not.
+     */
+    public void writeCompressedPage(long pgno, byte[] data, long rawCrc, byte[] block, int blockLength) throws IOException {
+        checkPage(pgno, data);
+        if (blockLength < 1 || blockLength > PageCompressor.maxCompressedLength(data.length) || blockLength > block.length) {
+            throw new IllegalArgumentException("compressed length " + blockLength + " out of range for page " + pgno);
+        }
+        writeFrame(pgno, data, rawCrc, block, blockLength);
+    }
+
+    private void checkPage(long pgno, byte[] data) {
         if (finished) {
             throw new IllegalStateException("encoder already finished");
         }
@@ -86,7 +105,9 @@ public final class LtxEncoder {
             throw new IllegalArgumentException("snapshot must hold every page: expected page "
                     + nextSnapshotPage() + ", got " + pgno);
         }
-        int n = compressor.compress(data, data.length, compressed);
+    }
+
+    private void writeFrame(long pgno, byte[] data, long rawCrc, byte[] compressed, int n) throws IOException {
         byte[] frameHeader = new byte[PAGE_HEADER_SIZE + SIZE_PREFIX_SIZE];
         putInt(frameHeader, FRAME_OFF_PGNO, (int) pgno);
         frameHeader[FRAME_OFF_FLAGS] = (byte) (FRAME_FLAG_SIZE >>> 8);

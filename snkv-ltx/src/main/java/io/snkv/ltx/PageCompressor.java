@@ -12,10 +12,10 @@ import java.util.Arrays;
  * rather than taken from lz4-java because that library's pure-Java compressor reads its input a byte at a
  * time and allocates its table per call (about 420 MB/s here); every captured page goes through this on
  * the commit path. Decompression stays with lz4-java's safe decoder, which also checks what this writes
- * in the tests. Not thread-safe: one per encoder.
+ * in the tests. Not thread-safe: one per thread.
  */
-final class PageCompressor {
-    static final int MAX_INPUT = 65536;
+public final class PageCompressor {
+    public static final int MAX_INPUT = 65536;
     private static final int MIN_MATCH = 4;
     private static final int LAST_LITERALS = 5;
     private static final int MF_LIMIT = 12;
@@ -30,7 +30,7 @@ final class PageCompressor {
     private int base = 1;
 
     /** The worst case for {@code len} input bytes (all literals). */
-    static int maxCompressedLength(int len) {
+    public static int maxCompressedLength(int len) {
         return len + len / 255 + 16;
     }
 
@@ -47,7 +47,7 @@ final class PageCompressor {
      *
      * @return the compressed length
      */
-    int compress(byte[] src, int len, byte[] dst) {
+    public int compress(byte[] src, int len, byte[] dst) {
         if (len > MAX_INPUT || len < 0) {
             throw new IllegalArgumentException("page of " + len + " bytes: at most " + MAX_INPUT);
         }

@@ -14,6 +14,7 @@ import io.snkv.ltx.LtxChecksums;
 import io.snkv.ltx.LtxEncoder;
 import io.snkv.ltx.LtxFileName;
 import io.snkv.ltx.LtxHeader;
+import io.snkv.ltx.PageCompressor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -244,6 +245,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
         long post;
         long[] newSums = null;
         long[] raws;
+        byte[][] blocks = null;
         if (snapshot) {
             post = 0;
             raws = new long[c.newSize() + 1];
@@ -257,13 +259,16 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
             post = pos.checksum();
             newSums = new long[c.count()];
             raws = new long[c.count()];
+            blocks = c.count() >= PARALLEL_PAGES ? new ParallelPages(c, ps).run(raws) : null;
             for (int i = 0; i < c.count(); i++) {
                 int pg = c.pgnos()[i];
                 if (pg == lock) {
                     continue;
                 }
                 // One pass over the page serves its page checksum and the LTX file checksum.
-                raws[i] = Crc64Iso.raw(c.pages()[i], 0, ps);
+                if (blocks == null) {
+                    raws[i] = Crc64Iso.raw(c.pages()[i], 0, ps);
+                }
                 newSums[i] = LtxChecksums.pageChecksumFromRaw(pg, raws[i], ps);
                 post ^= oldChecksum(t, pg, c.oldSize()) ^ newSums[i];
             }
@@ -274,6 +279,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
             }
         }
         post |= LtxChecksums.FLAG;
+        byte[][] compressed = blocks;
         LtxHeader h = header(ps, c.newSize(), snapshot ? 1 : txid, txid, snapshot ? 0 : pos.checksum());
         Path file = dir.file(h.minTxid(), txid);
         encode(file, h, post, enc -> {
@@ -283,7 +289,12 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
                 }
             } else {
                 for (int i = 0; i < c.count(); i++) {
-                    if (c.pgnos()[i] != lock) {
+                    if (c.pgnos()[i] == lock) {
+                        continue;
+                    }
+                    if (compressed != null) {
+                        enc.writeCompressedPage(c.pgnos()[i], c.pages()[i], raws[i], compressed[i], compressed[i].length);
+                    } else {
                         enc.writePage(c.pgnos()[i], c.pages()[i], raws[i]);
                     }
                 }
@@ -296,6 +307,36 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
     long committedChecksum(WriteTxn t, int pg) {
         long s = sums.get(pg);
         return s != 0 ? s : sums.compute(pg, t.committedPage(pg));
+    }
+
+    /** Commits of at least this many pages hash and compress them on several threads (the rest writes in order). */
+    private static final int PARALLEL_PAGES = 64;
+
+    /** The per-page work of a large commit, split across the common pool: raw CRCs and LZ4 blocks. */
+    private static final class ParallelPages {
+        private final CommitPages c;
+        private final int ps;
+
+        ParallelPages(CommitPages c, int ps) {
+            this.c = c;
+            this.ps = ps;
+        }
+
+        byte[][] run(long[] raws) {
+            byte[][] blocks = new byte[c.count()][];
+            int chunks = Math.max(1, Math.min(c.count() / 16, 4 * Runtime.getRuntime().availableProcessors()));
+            java.util.stream.IntStream.range(0, chunks).parallel().forEach(k -> {
+                PageCompressor pc = new PageCompressor();
+                byte[] buf = new byte[PageCompressor.maxCompressedLength(ps)];
+                for (int i = k; i < c.count(); i += chunks) {
+                    byte[] page = c.pages()[i];
+                    raws[i] = Crc64Iso.raw(page, 0, ps);
+                    int n = pc.compress(page, ps, buf);
+                    blocks[i] = java.util.Arrays.copyOf(buf, n);
+                }
+            });
+            return blocks;
+        }
     }
 
     private long oldChecksum(WriteTxn t, int pg, int oldSize) {
