@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import net.jpountz.xxhash.XXHash32;
+import net.jpountz.xxhash.XXHashFactory;
 import java.util.Objects;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -21,7 +23,8 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * {@code null} (the file checksum is checked last): apply pages only after that. The decoder never
  * reads past the trailer and does not close the stream (the caller owns it). Not thread-safe.
  *
- * <p>Legacy frames without flag 0x0001 (LZ4 frame format) are rejected, not decoded.
+ * <p>Frames without flag 0x0001 (older files: an LZ4 frame, no size prefix) are decoded too, every
+ * checksum of the LZ4 frame verified.
  */
 public final class LtxDecoder {
     /** Pure-Java, bounds-checked decompressor: JNI may be absent and input is untrusted. */
@@ -72,13 +75,15 @@ public final class LtxDecoder {
             finishPages(frameOffset);
             return null;
         }
+        if (flags == 0) {
+            checkPageNumber(pgno, frameOffset);
+            byte[] page = readLegacyFrame(pgno, frameOffset + PAGE_HEADER_SIZE);
+            fileCrc.update(pageHeader, 0, PAGE_HEADER_SIZE).update(page, 0, page.length);
+            return accept(pgno, frameOffset, page);
+        }
         if (flags != FRAME_FLAG_SIZE) {
-            if (flags == 0) {
-                throw new LtxFormatException(frameOffset + FRAME_OFF_FLAGS, "page frame without flag 0x0001"
-                        + " (legacy LZ4 frame format) is not supported by this decoder");
-            }
             throw new LtxFormatException(frameOffset + FRAME_OFF_FLAGS,
-                    "page frame flags 0x" + Integer.toHexString(flags) + " are invalid (only 0x0001 allowed)");
+                    "page frame flags 0x" + Integer.toHexString(flags) + " are invalid (only 0x0001, or 0 for an older file)");
         }
         checkPageNumber(pgno, frameOffset);
         byte[] sizeBytes = readExact(SIZE_PREFIX_SIZE, "compressed size");
@@ -106,6 +111,10 @@ public final class LtxDecoder {
                     + ": the LZ4 block's last sequence has a non-zero match length (LZ4 requires literals only)");
         }
         fileCrc.update(pageHeader, 0, PAGE_HEADER_SIZE).update(sizeBytes, 0, SIZE_PREFIX_SIZE).update(page, 0, page.length);
+        return accept(pgno, frameOffset, page);
+    }
+
+    private LtxPageFrame accept(long pgno, long frameOffset, byte[] page) {
         frames.add(new LtxIndexEntry(pgno, frameOffset, position - frameOffset));
         if (header.isSnapshot()) {
             snapshotChecksum ^= LtxChecksums.pageChecksum(pgno, page);
@@ -148,6 +157,104 @@ public final class LtxDecoder {
             throw new LtxFormatException(d.position(), "bytes follow the trailer");
         }
         return pages;
+    }
+
+    private static final int LZ4_FRAME_MAGIC = 0x184D2204;
+    private static final XXHash32 XXH32 = XXHashFactory.safeInstance().hash32();
+
+    /**
+     * A page stored the older way (frame flags 0): one LZ4 frame (magic, descriptor with its checksum,
+     * blocks each with a 4-byte size, end mark, optional checksums) and no size prefix, so it is parsed
+     * field by field to find its end. Every checksum the frame carries is verified; the frame must
+     * decode to exactly one page.
+     */
+    private byte[] readLegacyFrame(long pgno, long at) throws IOException {
+        byte[] head = readExact(6, "LZ4 frame header of page " + pgno);
+        if (getIntLE(head, 0) != LZ4_FRAME_MAGIC) {
+            throw new LtxFormatException(at, "page " + pgno + ": no LZ4 frame magic in a frame without flag 0x0001");
+        }
+        int flg = head[4] & 0xFF;
+        int bd = head[5] & 0xFF;
+        if ((flg >>> 6) != 1 || (flg & 0x02) != 0 || (bd & 0x8F) != 0 || ((bd >>> 4) & 7) < 4) {
+            throw new LtxFormatException(at + 4, "page " + pgno + ": unsupported LZ4 frame descriptor");
+        }
+        if ((flg & 0x01) != 0) {
+            throw new LtxFormatException(at + 4, "page " + pgno + ": LZ4 frame with a dictionary");
+        }
+        boolean blockChecksum = (flg & 0x10) != 0;
+        boolean contentSize = (flg & 0x08) != 0;
+        boolean contentChecksum = (flg & 0x04) != 0;
+        int maxBlock = 1 << (8 + 2 * ((bd >>> 4) & 7));
+        byte[] descriptor = new byte[2 + (contentSize ? 8 : 0)];
+        descriptor[0] = head[4];
+        descriptor[1] = head[5];
+        if (contentSize) {
+            System.arraycopy(readExact(8, "LZ4 frame content size"), 0, descriptor, 2, 8);
+            long size = getIntLE(descriptor, 2) & 0xFFFFFFFFL | (long) getIntLE(descriptor, 6) << 32;
+            if (size != header.pageSize()) {
+                throw new LtxFormatException(at + 6, "page " + pgno + ": LZ4 frame content size " + size
+                        + ", page size is " + header.pageSize());
+            }
+        }
+        int hc = readExact(1, "LZ4 frame header checksum")[0] & 0xFF;
+        if (hc != ((XXH32.hash(descriptor, 0, descriptor.length, 0) >>> 8) & 0xFF)) {
+            throw new LtxFormatException(position - 1, "page " + pgno + ": LZ4 frame header checksum mismatch");
+        }
+        byte[] page = new byte[header.pageSize()];
+        int filled = 0;
+        while (true) {
+            long blockAt = position;
+            int word = getIntLE(readExact(4, "LZ4 block size"), 0);
+            if (word == 0) {
+                break;
+            }
+            boolean stored = word < 0;
+            int size = word & 0x7FFFFFFF;
+            if (size > maxBlock || size > compressed.length) {
+                throw new LtxFormatException(blockAt, "page " + pgno + ": LZ4 block of " + size + " bytes is too large");
+            }
+            readExact(compressed, size, "LZ4 block of page " + pgno);
+            if (blockChecksum) {
+                int sum = getIntLE(readExact(4, "LZ4 block checksum"), 0);
+                if (sum != XXH32.hash(compressed, 0, size, 0)) {
+                    throw new LtxFormatException(position - 4, "page " + pgno + ": LZ4 block checksum mismatch");
+                }
+            }
+            if (filled > 0 && (flg & 0x20) == 0) {
+                throw new LtxFormatException(blockAt, "page " + pgno + ": dependent LZ4 blocks are not supported");
+            }
+            int n;
+            if (stored) {
+                if (size > page.length - filled) {
+                    throw new LtxFormatException(blockAt, "page " + pgno + ": LZ4 frame holds more than a page");
+                }
+                System.arraycopy(compressed, 0, page, filled, size);
+                n = size;
+            } else {
+                try {
+                    n = DECOMPRESSOR.decompress(compressed, 0, size, page, filled, page.length - filled);
+                } catch (RuntimeException e) {
+                    throw new LtxFormatException(blockAt + 4, "page " + pgno + ": invalid LZ4 block in its frame: "
+                            + e.getMessage());
+                }
+            }
+            filled += n;
+        }
+        if (contentChecksum) {
+            int sum = getIntLE(readExact(4, "LZ4 content checksum"), 0);
+            if (sum != XXH32.hash(page, 0, filled, 0)) {
+                throw new LtxFormatException(position - 4, "page " + pgno + ": LZ4 content checksum mismatch");
+            }
+        }
+        if (filled != page.length) {
+            throw new LtxFormatException(at, "page " + pgno + ": LZ4 frame decompresses to " + filled
+                    + " bytes, page size is " + page.length);
+        }
+        return page;
+    }
+
+    private static int getIntLE(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
     }
 
     /**

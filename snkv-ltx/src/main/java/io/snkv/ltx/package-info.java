@@ -48,7 +48,7 @@
  * <p>Because the file checksum covers uncompressed pages, a change to compressed bytes that still
  * decompresses to the same page is, by design of the format, not detectable and harmless.
  *
- * <p>Legacy frames without flag 0x0001 (an LZ4 frame without size prefix) are rejected with an
- * {@link io.snkv.ltx.LtxFormatException}; this implementation never writes them.
+ * <p>Frames without flag 0x0001 (older files: the page as one LZ4 frame, no size prefix) are decoded,
+ * with the LZ4 frame's own checksums verified; the encoder always writes flag 0x0001.
  */
 package io.snkv.ltx;

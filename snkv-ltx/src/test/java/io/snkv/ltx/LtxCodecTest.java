@@ -206,7 +206,7 @@ class LtxCodecTest {
                 .contains("increasing");
         assertThat(rejection(new RawLtxWriter(inc).page(11, 1, p).finish(LtxChecksums.FLAG, 0))).contains("above commit");
         assertThat(rejection(new RawLtxWriter(inc).page(2, 3, p).finish(LtxChecksums.FLAG, 0))).contains("flags");
-        assertThat(rejection(new RawLtxWriter(inc).page(2, 0, p).finish(LtxChecksums.FLAG, 0))).contains("legacy");
+        assertThat(rejection(new RawLtxWriter(inc).page(2, 0, p).finish(LtxChecksums.FLAG, 0))).contains("LZ4 frame magic");
         assertThat(rejection(new RawLtxWriter(inc).page(2, 1, new byte[511]).finish(LtxChecksums.FLAG, 0)))
                 .contains("decompresses to 511");
         assertThat(rejection(new RawLtxWriter(inc).page(2, 1, p).finish(LtxChecksums.FLAG, 9))).contains("terminating 0");
@@ -288,5 +288,37 @@ class LtxCodecTest {
 
         assertThatThrownBy(() -> new LtxEncoder(new ByteArrayOutputStream(), LtxHeader.of(513, 1, 1, 1, 0, 0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page size");
+    }
+
+    @org.junit.jupiter.api.Test
+    void olderFilesWithLz4FramePagesAreDecoded() throws IOException {
+        java.util.Random r = new java.util.Random(3);
+        LtxHeader inc = LtxHeader.of(4096, 10, 2, 2, 0, LtxChecksums.FLAG | 1);
+        byte[] a = new byte[4096];
+        byte[] b = new byte[4096];
+        r.nextBytes(a);
+        java.util.Arrays.fill(b, 0, 2000, (byte) 7);
+        byte[] file = new RawLtxWriter(inc)
+                .legacyPage(2, a, net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE)
+                .legacyPage(3, b, net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
+                        net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM,
+                        net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM,
+                        net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.CONTENT_SIZE)
+                .page(5, 1, a)
+                .finish(LtxChecksums.FLAG | 5, 0);
+        java.util.List<LtxPageFrame> pages = LtxDecoder.decodeAll(file);
+        assertThat(pages).extracting(LtxPageFrame::pageNumber).containsExactly(2L, 3L, 5L);
+        assertThat(pages.get(0).data()).isEqualTo(a);
+        assertThat(pages.get(1).data()).isEqualTo(b);
+        // Every flipped byte of a legacy frame is caught: by the frame's own checks or the file checksum.
+        int start = 100;
+        int end = start + 6 + 4200;
+        for (int i = start; i < Math.min(end, file.length - 16); i += 7) {
+            byte[] bad = file.clone();
+            bad[i] ^= 0x20;
+            assertThat(rejection(bad)).as("flip at " + i).isNotNull();
+        }
+        byte[] frame = new java.io.ByteArrayOutputStream().toByteArray();
+        assertThat(rejection(new RawLtxWriter(inc).legacyFrame(2, b, frame).finish(LtxChecksums.FLAG, 0))).isNotNull();
     }
 }

@@ -19,6 +19,28 @@ final class RawLtxWriter {
         put(h.toBytes(), true);
     }
 
+    /** A page the older way: frame flags 0, the page as one LZ4 frame (written by lz4-java), no size prefix. */
+    RawLtxWriter legacyPage(long pgno, byte[] data, net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits... bits) {
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        try (var lz = new net.jpountz.lz4.LZ4FrameOutputStream(frame, net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
+                data.length, bits)) {
+            lz.write(data);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return legacyFrame(pgno, data, frame.toByteArray());
+    }
+
+    /** A flags-0 page frame with the given LZ4 frame bytes (checksummed as the data's pages). */
+    RawLtxWriter legacyFrame(long pgno, byte[] data, byte[] frame) {
+        long off = out.size();
+        put(ByteBuffer.allocate(6).putInt((int) pgno).putShort((short) 0).array(), true);
+        crc.update(data, 0, data.length);
+        put(frame, false);
+        index.add(new long[] {pgno, off, out.size() - off});
+        return this;
+    }
+
     RawLtxWriter page(long pgno, int flags, byte[] data) {
         byte[] c = LZ4Factory.safeInstance().fastCompressor().compress(data);
         long off = out.size();
