@@ -67,11 +67,33 @@ public final class KVStore implements AutoCloseable {
     public static KVStore open(Path path, KVStoreConfig config) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(config, "config");
+        io.snkv.spi.NodeAttachment node = attachToNode(path, config);
+        Path capture = node != null ? node.dataDir() : config.changeCapture();
+        long nodeId = node != null ? node.nodeId() : config.captureNodeId();
         Database db = guard(path, () -> Database.open(path, new Database.Settings(config.storage(),
                 config.journalMode(), config.syncLevel(), config.cacheSize(), config.pageSize(), config.readOnly(),
-                config.busyTimeout().toMillis(), config.walSizeLimit(), config.changeCapture(), config.captureRetention(),
-                config.captureRetentionInterval(), config.captureNodeId(), config.clock())));
+                config.busyTimeout().toMillis(), config.walSizeLimit(), capture, config.captureRetention(),
+                config.captureRetentionInterval(), nodeId, config.clock(), node)));
         return new KVStore(path, config, db);
+    }
+
+    /**
+     * A database in a replication node's served directory (a {@value io.snkv.spi.ReplicationHook#DESCRIPTOR}
+     * file beside it) joins that node through the {@link io.snkv.spi.ReplicationHook} on the class path.
+     * Read-only opens and stores that configure capture themselves (the node does) stay unattached.
+     */
+    private static io.snkv.spi.NodeAttachment attachToNode(Path path, KVStoreConfig config) {
+        Path descriptor = path.toAbsolutePath().resolveSibling(io.snkv.spi.ReplicationHook.DESCRIPTOR);
+        if (config.readOnly() || config.changeCapture() != null || !java.nio.file.Files.exists(descriptor)) {
+            return null;
+        }
+        java.util.Optional<io.snkv.spi.ReplicationHook> hook =
+                java.util.ServiceLoader.load(io.snkv.spi.ReplicationHook.class).findFirst();
+        if (hook.isEmpty()) {
+            throw new ReadOnlyException(path + " is served by a replication node (" + descriptor + ") and snkv-node is "
+                    + "not on the class path, so a commit could not be logged: open it read-only or add snkv-node");
+        }
+        return hook.get().attach(path, descriptor);
     }
 
     public Path path() {
