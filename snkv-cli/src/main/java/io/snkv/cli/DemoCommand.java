@@ -11,12 +11,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code snkv demo}: the seed demo's writer and reader against one local store.
+ * {@code snkv demo}: the seed demo's writer and reader against one local store; {@code snkv demo writer}
+ * and {@code snkv demo reader} run each half on its own, against a primary's and a replica's directory.
  * Exit 0 on PASS, 1 on FAIL or an error, 2 on bad usage.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        subcommands = {DemoWriterCommand.class, DemoReaderCommand.class},
         description = {"Write N chunks into DIR/snkv.db in WAL mode, close it, reopen it read-only and"
-                + " verify every byte (the seed demo's writer and reader)."})
+                + " verify every byte (the seed demo's writer and reader). The subcommands run one half each."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
