@@ -1,5 +1,6 @@
 package io.snkv.node;
 
+import io.snkv.node.stream.DatabaseName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.snkv.LtxPosition;
 import java.io.IOException;
@@ -79,7 +80,7 @@ public final class Node implements AutoCloseable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(settings.dataDir().resolve("dbs"))) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (DatabaseNames.isValid(name)) {
+                if (DatabaseName.isValid(name)) {
                     database(name);
                 }
             }
@@ -149,7 +150,7 @@ public final class Node implements AutoCloseable {
 
     /** A commit (or a new database) on the primary: every stream's change set gets the name. */
     void changed(String name) {
-        if (!DatabaseNames.isValid(name)) {
+        if (!DatabaseName.isValid(name)) {
             return;
         }
         database(name);
@@ -182,7 +183,7 @@ public final class Node implements AutoCloseable {
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(settings.dataDir().resolve("dbs"))) {
                     for (Path p : ds) {
                         String name = p.getFileName().toString();
-                        if (!DatabaseNames.isValid(name)) {
+                        if (!DatabaseName.isValid(name)) {
                             continue;
                         }
                         LtxPosition now = database(name).position();
@@ -212,7 +213,7 @@ public final class Node implements AutoCloseable {
         return JSON.writeValueAsString(m) + "\n";
     }
 
-    boolean isReady() {
+    public boolean isReady() {
         return isPrimary() || (client != null && client.isReady());
     }
 

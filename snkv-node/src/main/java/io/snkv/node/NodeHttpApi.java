@@ -1,5 +1,6 @@
 package io.snkv.node;
 
+import io.snkv.node.stream.DatabaseName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -77,7 +78,7 @@ final class NodeHttpApi extends Handler.Abstract {
         }
         Fields q = Request.extractQueryParameters(request);
         String name = q.getValue("name");
-        if (name == null || !DatabaseNames.isValid(name)) {
+        if (name == null || !DatabaseName.isValid(name)) {
             error(response, callback, HttpStatus.BAD_REQUEST_400, "bad or missing name parameter: " + name);
             return;
         }
