@@ -81,7 +81,13 @@ public final class Node implements AutoCloseable {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
                 if (DatabaseName.isValid(name)) {
-                    database(name);
+                    // Opening the node's store finishes an unfinished commit and checks the database against its
+                    // log (REPLICATION.md 5.3): a database changed behind the log gets a new position, which
+                    // makes a replica's primary send a snapshot.
+                    ReplicatedDatabase d = database(name);
+                    if (d.exists()) {
+                        d.store(4096);
+                    }
                 }
             }
         }

@@ -135,4 +135,42 @@ class NodeClusterTest {
         }
         assertThat(NodeDescriptor.read(dir.resolve("mnt1/.snkv-node")).role()).isEqualTo("none");
     }
+
+    @Test
+    void aReplicaDatabaseChangedBehindItsNodeIsRepairedFromThePrimary() throws Exception {
+        Node p = Node.start(primary(dir));
+        Node r = null;
+        try {
+            r = Node.start(replica(dir, 1, p));
+            LtxPosition last;
+            try (KVStore s = KVStore.open(dir.resolve("mnt1/t.db"))) {
+                for (int i = 0; i < 20; i++) {
+                    s.put(("k" + i).getBytes(), ("v" + i).getBytes());
+                }
+                last = s.capturePosition().orElseThrow();
+            }
+            awaitPosition(r, "t.db", last);
+            r.close();
+            // Someone writes to the replica's file without its node (a store with a log of its own).
+            try (KVStore s = KVStore.open(dir.resolve("mnt2/t.db"),
+                    KVStoreConfig.builder().changeCapture(dir.resolve("elsewhere")).build())) {
+                s.put("k3".getBytes(), "tampered".getBytes());
+            }
+            r = Node.start(replica(dir, 1, p));
+            try (KVStore s = KVStore.open(dir.resolve("mnt1/t.db"))) {
+                s.put("after".getBytes(), "restart".getBytes());
+                last = s.capturePosition().orElseThrow();
+            }
+            awaitPosition(r, "t.db", last);
+            TreeMap<byte[], byte[]> got = contents(dir.resolve("mnt2/t.db"));
+            assertThat(got.get("k3".getBytes())).isEqualTo("v3".getBytes());
+            assertThat(got.get("after".getBytes())).isEqualTo("restart".getBytes());
+            assertThat(got).hasSize(21);
+        } finally {
+            if (r != null) {
+                r.close();
+            }
+            p.close();
+        }
+    }
 }
