@@ -63,15 +63,49 @@ public final class KVStore implements AutoCloseable {
         return open(path, KVStoreConfig.defaults());
     }
 
-    /** Opens or creates the store at {@code path}. */
+    /** The busy timeout a store joining a replication node gets when its configuration asks for none. */
+    public static final java.time.Duration NODE_BUSY_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Opens or creates the store at {@code path}. In a replication node's served directory (a
+     * {@code .snkv-node} file beside it) the store joins the node: its commits are captured into the node's
+     * log, writes need the node to be primary, and a zero busy timeout becomes {@link #NODE_BUSY_TIMEOUT}.
+     */
     public static KVStore open(Path path, KVStoreConfig config) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(config, "config");
-        Database db = guard(path, () -> Database.open(path, new Database.Settings(config.storage(),
-                config.journalMode(), config.syncLevel(), config.cacheSize(), config.pageSize(), config.readOnly(),
-                config.busyTimeout().toMillis(), config.walSizeLimit(), config.changeCapture(), config.captureRetention(),
-                config.captureRetentionInterval(), config.captureNodeId(), config.clock())));
-        return new KVStore(path, config, db);
+        io.snkv.spi.NodeAttachment node = attachToNode(path, config);
+        if (node != null && config.busyTimeout().isZero()) {
+            // The node briefly takes the write lock too (snapshots for replicas): waiting a moment beats BUSY.
+            config = config.toBuilder().busyTimeout(NODE_BUSY_TIMEOUT).build();
+        }
+        KVStoreConfig cfg = config;
+        Path capture = node != null ? node.dataDir() : cfg.changeCapture();
+        long nodeId = node != null ? node.nodeId() : cfg.captureNodeId();
+        Database db = guard(path, () -> Database.open(path, new Database.Settings(cfg.storage(),
+                cfg.journalMode(), cfg.syncLevel(), cfg.cacheSize(), cfg.pageSize(), cfg.readOnly(),
+                cfg.busyTimeout().toMillis(), cfg.walSizeLimit(), capture, cfg.captureRetention(),
+                cfg.captureRetentionInterval(), nodeId, cfg.clock(), node)));
+        return new KVStore(path, cfg, db);
+    }
+
+    /**
+     * A database in a replication node's served directory (a {@value io.snkv.spi.ReplicationHook#DESCRIPTOR}
+     * file beside it) joins that node through the {@link io.snkv.spi.ReplicationHook} on the class path.
+     * Read-only opens and stores that configure capture themselves (the node does) stay unattached.
+     */
+    private static io.snkv.spi.NodeAttachment attachToNode(Path path, KVStoreConfig config) {
+        Path descriptor = path.toAbsolutePath().resolveSibling(io.snkv.spi.ReplicationHook.DESCRIPTOR);
+        if (config.readOnly() || config.changeCapture() != null || !java.nio.file.Files.exists(descriptor)) {
+            return null;
+        }
+        java.util.Optional<io.snkv.spi.ReplicationHook> hook =
+                java.util.ServiceLoader.load(io.snkv.spi.ReplicationHook.class).findFirst();
+        if (hook.isEmpty()) {
+            throw new ReadOnlyException(path + " is served by a replication node (" + descriptor + ") and snkv-node is "
+                    + "not on the class path, so a commit could not be logged: open it read-only or add snkv-node");
+        }
+        return hook.get().attach(path, descriptor);
     }
 
     public Path path() {

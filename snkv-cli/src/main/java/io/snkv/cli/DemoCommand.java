@@ -5,18 +5,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code snkv demo}: the seed demo's writer and reader against one local store. Exit 0 on PASS, 1 on
- * FAIL or an error, 2 on bad usage.
+ * {@code snkv demo}: the seed demo's writer and reader against one local store; {@code snkv demo writer}
+ * and {@code snkv demo reader} run each half on its own, against a primary's and a replica's directory.
+ * Exit 0 on PASS, 1 on FAIL or an error, 2 on bad usage.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        subcommands = {DemoWriterCommand.class, DemoReaderCommand.class},
         description = {"Write N chunks into DIR/snkv.db in WAL mode, close it, reopen it read-only and"
-                + " verify every byte (the seed demo's writer and reader)."})
+                + " verify every byte (the seed demo's writer and reader). The subcommands run one half each."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -24,18 +26,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "directory of snkv.db (default: ${DEFAULT-VALUE})")
     private Path dir = Path.of("demo-data");
 
-    private int chunks = 10;
-    private int chunkSize = 1024 * 1024;
-
-    @Option(names = "--chunks", paramLabel = "N", description = "number of chunks (default: 10)")
-    void chunks(String value) {
-        chunks = positive("--chunks", value);
-    }
-
-    @Option(names = "--chunk-size", paramLabel = "BYTES", description = "bytes per chunk (default: 1048576)")
-    void chunkSize(String value) {
-        chunkSize = positive("--chunk-size", value);
-    }
+    @Mixin
+    private DemoChunkOptions size;
 
     @Override
     public Integer call() {
@@ -43,25 +35,12 @@ final class DemoCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
             Path db = dir.resolve("snkv.db");
-            DemoWriter.run(db, chunks, chunkSize, root.out());
+            DemoWriter.run(db, DemoWriter.config(), size.chunks(), size.chunkSize(), root.out());
             root.out().println();
-            return DemoReader.run(db, chunks, chunkSize, root.out()) ? 0 : 1;
+            return DemoReader.run(db, size.chunks(), size.chunkSize(), root.out()) ? 0 : 1;
         } catch (IOException | RuntimeException e) {
             root.err().println("snkv demo: " + e.getMessage());
             return 1;
         }
-    }
-
-    /** Parsed here rather than by picocli's int converter so the message says what is wanted. */
-    private int positive(String option, String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ParameterException(spec.commandLine(), option + " needs a positive integer, got '" + value + "'");
     }
 }

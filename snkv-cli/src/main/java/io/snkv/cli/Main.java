@@ -13,6 +13,11 @@ import picocli.CommandLine;
  * snkv demo [--dir DIR] [--chunks N] [--chunk-size BYTES]
  *     writes N chunks (default 10 x 1 MiB) into DIR/snkv.db (default ./demo-data) in WAL mode, closes
  *     it, reopens it read-only and verifies every byte
+ * snkv demo writer [--dir DIR] [--chunks N] [--chunk-size BYTES]
+ *     the seed's snkv_writer alone, into DIR/snkv.db (default ./mnt1); then, on standard error,
+ *     'last-commit [txid=&lt;16 hex&gt;] unix-ms=&lt;ms&gt;'
+ * snkv demo reader [--dir DIR] [--chunks N] [--chunk-size BYTES]
+ *     the seed's snkv_reader alone, on DIR/snkv.db (default ./mnt2) opened read-only; exit 0 on PASS
  * snkv ltx dump|verify|checksum|encode-db|apply ...
  *     the reference ltx tool's commands (see {@link LtxCommand})
  * </pre>

@@ -38,7 +38,8 @@ public final class Database implements AutoCloseable {
      */
     public record Settings(Storage storage, JournalMode journalMode, SyncLevel syncLevel, int cacheSize, int newPageSize,
                            boolean readOnly, long busyTimeoutMs, int autoCheckpointCommits, Path captureDataDir,
-                           Duration captureRetention, Duration captureRetentionInterval, long nodeId, Clock clock) {
+                           Duration captureRetention, Duration captureRetentionInterval, long nodeId, Clock clock,
+                           io.snkv.spi.NodeAttachment node) {
     }
 
     private Database(Pager pager, int defaultRoot, boolean autoVacuum, ChangeLog log, LogRetention retention,
@@ -59,7 +60,7 @@ public final class Database implements AutoCloseable {
     public static Database open(Path path, Settings s) {
         ChangeLog log = s.captureDataDir() == null || s.readOnly() ? null
                 : new ChangeLog(s.storage(), s.captureDataDir(), path.getFileName().toString(), s.syncLevel(), s.nodeId(),
-                        s.clock());
+                        s.clock(), s.node());
         Pager pager = Pager.open(s.storage(), path, new Pager.Options(s.journalMode(), s.syncLevel(), s.cacheSize(),
                 s.newPageSize(), s.readOnly(), s.busyTimeoutMs(), s.autoCheckpointCommits(), log));
         LogRetention retention = null;
@@ -117,6 +118,8 @@ public final class Database implements AutoCloseable {
             pager.beginWrite().rollback();
         } catch (io.snkv.BusyException e) {
             // someone else holds the write lock; their commit, or our next one, synchronises
+        } catch (io.snkv.ReadOnlyException e) {
+            // a replica's store: its node keeps the log and the database in step
         }
     }
 

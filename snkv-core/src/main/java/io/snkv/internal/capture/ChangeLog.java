@@ -59,7 +59,12 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
         }
     }
 
-    public ChangeLog(Storage storage, Path dataDir, String databaseName, SyncLevel syncLevel, long nodeId, Clock clock) {
+    /** The replication node this store commits for (writability, commit notices), or null. */
+    private final io.snkv.spi.NodeAttachment node;
+
+    public ChangeLog(Storage storage, Path dataDir, String databaseName, SyncLevel syncLevel, long nodeId, Clock clock,
+                     io.snkv.spi.NodeAttachment node) {
+        this.node = node;
         this.storage = storage;
         this.syncLevel = syncLevel;
         this.nodeId = nodeId;
@@ -93,6 +98,9 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
 
     @Override
     public boolean beforeWrite(WriteTxn t) {
+        if (node != null) {
+            node.checkWritable(); // before anything is written (REPLICATION.md 4.2 step 1)
+        }
         String base = t.pager().stateMark(t);
         try {
             if (mark != null && mark.equals(base) && !unfinishedAbove(pos)) {
@@ -300,7 +308,17 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
                 }
             }
         });
-        return new Pending(file, new LtxPosition(txid, post), snapshot, true, c.pgnos(), newSums, c.count(), c.newSize());
+        Pending pending = new Pending(file, new LtxPosition(txid, post), snapshot, true, c.pgnos(), newSums, c.count(),
+                c.newSize());
+        if (node != null) {
+            try {
+                node.checkWritable(); // the lease may have gone while the file was written (4.2 step 5)
+            } catch (RuntimeException e) {
+                abandoned(pending);
+                throw e;
+            }
+        }
+        return pending;
     }
 
     /** The checksum of committed page {@code pg} (remembered, or hashed now). */
@@ -367,6 +385,13 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
             // The position file is a cache of the log: the next writer finds the file above it and re-applies.
             mark = null;
             LOG.warn("recording position {} in {} failed: {}", p.after(), dir.stateDir(), e.toString());
+        }
+        if (node != null && p.written()) {
+            try {
+                node.committed(p.after());
+            } catch (RuntimeException e) {
+                LOG.warn("telling the node about {} failed: {}", p.after(), e.toString());
+            }
         }
         if (p.newSums() != null) {
             for (int i = 0; i < p.count(); i++) {

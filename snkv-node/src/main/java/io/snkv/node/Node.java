@@ -1,0 +1,341 @@
+package io.snkv.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.snkv.LtxPosition;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replication node (REPLICATION.md): serves a directory of databases, keeps their change logs, and with a
+ * static lease is either the primary (streams every commit to replicas over {@code POST /stream}) or a replica
+ * (follows the primary, applying each file as one transaction). Start with {@link #start}, stop with
+ * {@link #close}. Thread-safe.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NodeSettings settings;
+    private final long nodeId;
+    private final Map<String, ReplicatedDatabase> databases = new ConcurrentHashMap<>();
+    private final List<ChangeSet> subscribers = new CopyOnWriteArrayList<>();
+    private final StreamServer streams;
+    private final Server http;
+    private final Thread watcher;
+    private volatile NodeDescriptor descriptor;
+    private volatile StreamClient client;
+    private volatile boolean closed;
+
+    private Node(NodeSettings settings) {
+        this.settings = settings;
+        this.nodeId = new SecureRandom().nextLong() | 1L; // random, non-zero, per start (litefs #361)
+        this.streams = new StreamServer(this);
+        this.http = new Server();
+        this.watcher = new Thread(this::watchPositions, "snkv-node-watcher");
+        this.watcher.setDaemon(true);
+    }
+
+    /** Starts a node: directories, descriptor, HTTP server, and the primary's watcher or the replica's stream. */
+    public static Node start(NodeSettings settings) throws IOException {
+        Node n = new Node(settings);
+        try {
+            n.startUp();
+            return n;
+        } catch (Exception e) {
+            n.close();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot start the node: " + e.getMessage(), e);
+        }
+    }
+
+    private void startUp() throws Exception {
+        Files.createDirectories(settings.servedDir());
+        Files.createDirectories(settings.dataDir().resolve("dbs"));
+        Path tmp = settings.dataDir().resolve("tmp");
+        Files.createDirectories(tmp);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p); // spools of an earlier run
+            }
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(settings.dataDir().resolve("dbs"))) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (DatabaseNames.isValid(name)) {
+                    database(name);
+                }
+            }
+        }
+        ServerConnector connector = new ServerConnector(http);
+        if (settings.httpHost() != null && !settings.httpHost().isEmpty()) {
+            connector.setHost(settings.httpHost());
+        }
+        connector.setPort(settings.httpPort());
+        connector.setIdleTimeout(30_000);
+        http.addConnector(connector);
+        http.setHandler(new NodeHttpApi(this, streams));
+        http.setStopTimeout(2_000);
+        try {
+            http.start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": " + e.getMessage(), e);
+        }
+        LocalNodes.register(settings.dataDir(), this::changed);
+        long pid = ProcessHandle.current().pid();
+        if (settings.primary()) {
+            descriptor = new NodeDescriptor(1, nodeIdHex(), pid, settings.dataDir().toAbsolutePath().toString(), httpUrl(),
+                    "primary", settings.hostname(), settings.advertiseUrl(), NodeDescriptor.STATIC_LEASE_UNTIL);
+            descriptor.writeTo(settings.servedDir());
+            Files.deleteIfExists(settings.servedDir().resolve(".primary"));
+            watcher.start();
+        } else {
+            descriptor = new NodeDescriptor(1, nodeIdHex(), pid, settings.dataDir().toAbsolutePath().toString(), httpUrl(),
+                    "replica", settings.primaryHostname(), settings.primaryUrl(), 0);
+            descriptor.writeTo(settings.servedDir());
+            Files.writeString(settings.servedDir().resolve(".primary"), settings.primaryHostname() + "\n");
+            client = new StreamClient(this, settings.primaryUrl(), settings.reconnectDelay());
+            client.start();
+        }
+        LOG.info("node {} started as {} on {}, serving {}", nodeIdHex(), descriptor.role(), httpUrl(), settings.servedDir());
+    }
+
+    /** The URL this node's HTTP server answers on (the actual port when 0 was asked). */
+    public String httpUrl() {
+        ServerConnector c = (ServerConnector) http.getConnectors()[0];
+        String host = settings.httpHost() == null || settings.httpHost().isEmpty() ? "127.0.0.1" : settings.httpHost();
+        return "http://" + host + ":" + c.getLocalPort();
+    }
+
+    public boolean isPrimary() {
+        return settings.primary();
+    }
+
+    public String nodeIdHex() {
+        return String.format("%016X", nodeId);
+    }
+
+    NodeSettings settings() {
+        return settings;
+    }
+
+    /** The database called {@code name}, created on first use. */
+    ReplicatedDatabase database(String name) {
+        return databases.computeIfAbsent(name, n -> new ReplicatedDatabase(n, settings.servedDir(), settings.dataDir(),
+                settings.retention()));
+    }
+
+    /** Every database this node knows, by name. */
+    SortedMap<String, ReplicatedDatabase> databases() {
+        return new TreeMap<>(databases);
+    }
+
+    /** A commit (or a new database) on the primary: every stream's change set gets the name. */
+    void changed(String name) {
+        if (!DatabaseNames.isValid(name)) {
+            return;
+        }
+        database(name);
+        for (ChangeSet s : subscribers) {
+            s.mark(name);
+        }
+    }
+
+    ChangeSet subscribe() {
+        ChangeSet s = new ChangeSet();
+        subscribers.add(s);
+        if (closed) {
+            s.close();
+        }
+        return s;
+    }
+
+    void unsubscribe(ChangeSet s) {
+        subscribers.remove(s);
+    }
+
+    /**
+     * Commits the node was not told about (a lost notice, an application without the hook's HTTP reach): the
+     * positions are checked every second, as REPLICATION.md 4.2 step 7 requires; new databases appear too.
+     */
+    private void watchPositions() {
+        Map<String, LtxPosition> seen = new TreeMap<>();
+        while (!closed) {
+            try {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(settings.dataDir().resolve("dbs"))) {
+                    for (Path p : ds) {
+                        String name = p.getFileName().toString();
+                        if (!DatabaseNames.isValid(name)) {
+                            continue;
+                        }
+                        LtxPosition now = database(name).position();
+                        if (!now.equals(seen.put(name, now))) {
+                            changed(name);
+                        }
+                    }
+                }
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("position scan failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** {@code /info} (REPLICATION.md 6). */
+    String info() throws IOException {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("nodeID", nodeIdHex());
+        m.put("isPrimary", isPrimary());
+        m.put("candidate", isPrimary());
+        m.put("ready", isReady());
+        m.put("path", settings.dataDir().toAbsolutePath().toString());
+        m.put("primary", Map.of("hostname", nullToEmpty(primaryHostname()), "advertiseURL", nullToEmpty(primaryUrl())));
+        return JSON.writeValueAsString(m) + "\n";
+    }
+
+    boolean isReady() {
+        return isPrimary() || (client != null && client.isReady());
+    }
+
+    private String primaryHostname() {
+        return isPrimary() ? settings.hostname() : settings.primaryHostname();
+    }
+
+    private String primaryUrl() {
+        return isPrimary() ? settings.advertiseUrl() : settings.primaryUrl();
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /**
+     * {@code /debug/vars}: one member per line and one line per replica, so that
+     * {@code grep -E "(isPrimary|replica)"} shows the role and each replica (REPLICATION.md 6).
+     */
+    String debugVars() throws IOException {
+        StringBuilder b = new StringBuilder("{\n  \"store\": {\n");
+        line(b, "nodeID", nodeIdHex());
+        line(b, "isPrimary", isPrimary());
+        line(b, "candidate", isPrimary());
+        line(b, "ready", isReady());
+        line(b, "lease", Map.of("type", "static", "state", isPrimary() ? "primary" : "replica",
+                "expiresAt", Instant.ofEpochMilli(isPrimary() ? NodeDescriptor.STATIC_LEASE_UNTIL : 0).toString()));
+        line(b, "primary", Map.of("hostname", nullToEmpty(primaryHostname()), "advertiseURL", nullToEmpty(primaryUrl())));
+        Double lag = isPrimary() ? Double.valueOf(0) : (client == null ? null : client.lagSeconds());
+        line(b, "lagSeconds", lag);
+        Map<String, Object> dbs = new TreeMap<>();
+        for (ReplicatedDatabase d : databases().values()) {
+            LtxPosition p = d.position();
+            long[] files = d.logFilesAndBytes();
+            Map<String, Object> v = new java.util.LinkedHashMap<>();
+            v.put("name", d.name());
+            v.put("txid", String.format("%016x", p.txid()));
+            v.put("checksum", String.format("%016x", p.checksum()));
+            v.put("ltxFiles", files[0]);
+            v.put("invalid", false);
+            dbs.put(d.name(), v);
+        }
+        line(b, "dbs", dbs);
+        List<Map<String, Object>> replicas = isPrimary() ? streams.replicaVars() : List.of();
+        line(b, "replicaCount", replicas.size());
+        b.append("    \"replicas\": [");
+        for (int i = 0; i < replicas.size(); i++) {
+            b.append(i == 0 ? "\n      " : ",\n      ").append(JSON.writeValueAsString(replicas.get(i)));
+        }
+        b.append(replicas.isEmpty() ? "],\n" : "\n    ],\n");
+        b.append("    \"replication\": ").append(isPrimary() || client == null ? "null" : JSON.writeValueAsString(client.vars()));
+        b.append("\n  }\n}\n");
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String key, Object value) throws IOException {
+        b.append("    ").append(JSON.writeValueAsString(key)).append(": ").append(JSON.writeValueAsString(value)).append(",\n");
+    }
+
+    /** Positions of every database, for the stream's position map and heartbeats. */
+    SortedMap<String, LtxPosition> positions() {
+        SortedMap<String, LtxPosition> m = new TreeMap<>();
+        for (ReplicatedDatabase d : databases().values()) {
+            m.put(d.name(), d.position());
+        }
+        return m;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops cleanly: streams get END, the replica's client stops, the descriptor says {@code none}. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ChangeSet s : subscribers) {
+            s.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        watcher.interrupt();
+        try {
+            if (descriptor != null) {
+                descriptor.withRole("none", descriptor.primaryHostname(), descriptor.primaryUrl(), 0).writeTo(settings.servedDir());
+            }
+        } catch (IOException e) {
+            LOG.warn("could not mark the node descriptor stopped: {}", e.toString());
+        }
+        // Every commit that began while we were primary has ended once each write lock has been ours once.
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", e.toString());
+        }
+        LocalNodes.unregister(settings.dataDir());
+        for (ReplicatedDatabase d : databases.values()) {
+            d.close();
+        }
+    }
+
+    Set<String> names() {
+        return databases.keySet();
+    }
+
+    /** For tests and the demo: the replica's applied position of {@code name}. */
+    public LtxPosition position(String name) {
+        return database(name).position();
+    }
+
+    /** Remembered so log lines and tests can print it. */
+    @Override
+    public String toString() {
+        return "node " + nodeIdHex() + " (" + (isPrimary() ? "primary" : "replica") + ", " + httpUrl() + ")";
+    }
+
+    static List<String> sorted(Set<String> s) {
+        List<String> l = new ArrayList<>(s);
+        java.util.Collections.sort(l);
+        return l;
+    }
+}

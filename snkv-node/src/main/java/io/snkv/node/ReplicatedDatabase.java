@@ -1,0 +1,179 @@
+package io.snkv.node;
+
+import io.snkv.KVException;
+import io.snkv.KVStore;
+import io.snkv.KVStoreConfig;
+import io.snkv.LtxPosition;
+import io.snkv.ltx.LtxDecoder;
+import io.snkv.ltx.LtxFileName;
+import io.snkv.ltx.LtxHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One database of a node: its file in the served directory and its state under
+ * {@code <data dir>/dbs/<name>/} (the change log and {@code pos}). On a primary the node reads positions and
+ * log files for the streams (applications commit in their own processes); on a replica it applies received
+ * files through its own store, one engine transaction each. Thread-safe.
+ */
+public final class ReplicatedDatabase implements AutoCloseable {
+    private final String name;
+    private final Path file;
+    private final Path dataDir;
+    private final Path stateDir;
+    private final Path ltxDir;
+    private final Duration retention;
+    private KVStore store;
+
+    ReplicatedDatabase(String name, Path servedDir, Path dataDir, Duration retention) {
+        this.name = name;
+        this.file = servedDir.resolve(name);
+        this.dataDir = dataDir;
+        this.stateDir = dataDir.resolve("dbs").resolve(name);
+        this.ltxDir = stateDir.resolve("ltx");
+        this.retention = retention;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The position of the last durable commit, from {@code pos} (written by whichever process committed);
+     * the zero position when there is none yet. A torn or unreadable file reads as absent for now.
+     */
+    public LtxPosition position() {
+        try {
+            String s = Files.readString(stateDir.resolve("pos"), StandardCharsets.US_ASCII);
+            return s.length() == 34 && s.endsWith("\n") ? LtxPosition.parse(s.substring(0, 33)) : LtxPosition.ZERO;
+        } catch (NoSuchFileException e) {
+            return LtxPosition.ZERO;
+        } catch (IOException | IllegalArgumentException e) {
+            return LtxPosition.ZERO;
+        }
+    }
+
+    /** The log file whose min TXID is {@code txid}, if retention has kept it. */
+    public Optional<Path> logFileStartingAt(long txid) throws IOException {
+        Path single = ltxDir.resolve(LtxFileName.format(txid, txid));
+        if (Files.exists(single)) {
+            return Optional.of(single);
+        }
+        if (!Files.isDirectory(ltxDir)) {
+            return Optional.empty();
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(ltxDir, "*.ltx")) {
+            for (Path p : ds) {
+                try {
+                    if (LtxFileName.parse(p.getFileName().toString()).minTxid() == txid) {
+                        return Optional.of(p);
+                    }
+                } catch (IllegalArgumentException ignored) {
+                    // not a log file
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How many log files, and their bytes, for /debug/vars and /metrics. */
+    public long[] logFilesAndBytes() {
+        long n = 0;
+        long bytes = 0;
+        if (Files.isDirectory(ltxDir)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(ltxDir, "*.ltx")) {
+                for (Path p : ds) {
+                    n++;
+                    bytes += Files.size(p);
+                }
+            } catch (IOException e) {
+                // counted what could be
+            }
+        }
+        return new long[] {n, bytes};
+    }
+
+    /** The node's own store on this database, opened with capture into the node's data directory. */
+    synchronized KVStore store(int pageSizeIfNew) {
+        if (store == null) {
+            store = KVStore.open(file, KVStoreConfig.builder().changeCapture(dataDir).captureRetention(retention)
+                    .pageSize(pageSizeIfNew).busyTimeout(Duration.ofSeconds(10)).build());
+        }
+        return store;
+    }
+
+    /** Whether the database file exists in the served directory. */
+    public boolean exists() {
+        return Files.exists(file);
+    }
+
+    /**
+     * Writes a snapshot of the committed state to {@code out} (one read transaction; writers go on).
+     *
+     * @return the position it holds
+     */
+    public synchronized LtxPosition writeSnapshot(OutputStream out) {
+        return store(4096).writeSnapshot(out);
+    }
+
+    /**
+     * Applies a received, fully written LTX or snapshot file as one engine transaction (REPLICATION.md 3): the
+     * engine verifies it completely, checks it against the local position and commits it durably; the file
+     * joins the local log.
+     *
+     * @return the new position
+     * @throws KVException when it does not apply (the caller resets the position to force a snapshot)
+     */
+    public synchronized LtxPosition apply(Path received) throws IOException {
+        LtxHeader h;
+        try (InputStream in = Files.newInputStream(received)) {
+            h = new LtxDecoder(in).header();
+        }
+        if (h.isSnapshot() && exists() && h.pageSize() != pageSizeOfFile()) {
+            // A page size change: start over from the snapshot with a new file.
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+            deleteDatabaseFiles();
+        }
+        return store(h.pageSize()).applyLtx(received);
+    }
+
+    private int pageSizeOfFile() throws IOException {
+        byte[] head = new byte[18];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, 18) < 18) {
+                return 0;
+            }
+        }
+        int v = ((head[16] & 0xFF) << 8) | (head[17] & 0xFF);
+        return v == 1 ? 65536 : v;
+    }
+
+    private void deleteDatabaseFiles() throws IOException {
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+}

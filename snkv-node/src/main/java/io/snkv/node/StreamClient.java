@@ -1,0 +1,269 @@
+package io.snkv.node;
+
+import io.snkv.KVException;
+import io.snkv.LtxPosition;
+import io.snkv.node.stream.Frame;
+import io.snkv.node.stream.FrameReader;
+import io.snkv.node.stream.PositionMap;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replica's side of the stream (REPLICATION.md 2.5, 3): one long-lived {@code POST /stream} carrying the
+ * local positions; each LTX or SNAPSHOT payload is spooled to disk, then applied as one engine transaction
+ * (verified completely first, by the engine); nothing partial is ever applied. On any fault it reconnects
+ * with exponential backoff (reconnect delay doubling to 30 s, ±20 % jitter, reset on READY); a database whose
+ * file does not apply is reported at the zero position next time, which makes the primary send a snapshot.
+ */
+final class StreamClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamClient.class);
+    private static final long SILENCE_MS = 10_000;
+
+    private final Node node;
+    private final String primaryUrl;
+    private final Duration reconnectDelay;
+    private final HttpClient http;
+    private final Thread thread;
+    /** Databases whose last file did not apply: reported as (0, 0) so the primary sends a snapshot. */
+    private final Set<String> resync = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private volatile boolean ready;
+    private volatile boolean connected;
+    private volatile long connectedAt;
+    private volatile long lastFrameAt;
+    private volatile long lastAppliedTimestamp;
+    private volatile long reconnects;
+    private volatile InputStream current;
+
+    StreamClient(Node node, String primaryUrl, Duration reconnectDelay) {
+        this.node = node;
+        this.primaryUrl = primaryUrl;
+        this.reconnectDelay = reconnectDelay;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        this.thread = new Thread(this::loop, "snkv-stream-client");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    boolean isReady() {
+        return ready;
+    }
+
+    /** Seconds since the newest applied commit's timestamp; null (infinite) while not ready. */
+    Double lagSeconds() {
+        if (!ready) {
+            return null;
+        }
+        long ref = Math.max(lastAppliedTimestamp, lastFrameAt);
+        return Math.max(0, (System.currentTimeMillis() - ref) / 1000.0);
+    }
+
+    Map<String, Object> vars() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("primaryURL", primaryUrl);
+        m.put("connected", connected);
+        m.put("ready", ready);
+        m.put("connectedAt", connectedAt == 0 ? null : java.time.Instant.ofEpochMilli(connectedAt).toString());
+        m.put("lastFrameAt", lastFrameAt == 0 ? null : java.time.Instant.ofEpochMilli(lastFrameAt).toString());
+        m.put("reconnects", reconnects);
+        m.put("lagSeconds", lagSeconds());
+        return m;
+    }
+
+    private void loop() {
+        long delay = reconnectDelay.toMillis();
+        while (!closed) {
+            boolean wasReady = false;
+            try {
+                wasReady = streamOnce();
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    LOG.info("stream from {} ended: {}", primaryUrl, e.toString());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                connected = false;
+                ready = false;
+            }
+            if (closed) {
+                return;
+            }
+            reconnects++;
+            delay = wasReady ? reconnectDelay.toMillis() : Math.min(30_000, Math.max(delay, 1) * 2);
+            long jittered = (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+            try {
+                Thread.sleep(wasReady ? reconnectDelay.toMillis() : jittered);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One connection: returns whether it reached READY (then the backoff resets). */
+    private boolean streamOnce() throws IOException, InterruptedException {
+        SortedMap<String, LtxPosition> local = node.positions();
+        for (String name : resync) {
+            local.put(name, LtxPosition.ZERO);
+        }
+        HttpRequest req = HttpRequest.newBuilder(URI.create(primaryUrl + "/stream"))
+                .header("Snkv-Node-Id", node.nodeIdHex())
+                .header("Snkv-Stream-Version", "1")
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(PositionMap.encode(local)))
+                .build();
+        HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        if (resp.statusCode() != 200) {
+            try (InputStream err = resp.body()) {
+                String body = new String(err.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).trim();
+                throw new IOException("primary answered " + resp.statusCode() + ": " + body);
+            }
+        }
+        boolean reachedReady = false;
+        try (WatchedStream in = new WatchedStream(resp.body())) {
+            current = in;
+            connected = true;
+            connectedAt = System.currentTimeMillis();
+            Thread watchdog = new Thread(() -> in.watch(SILENCE_MS), "snkv-stream-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            FrameReader reader = new FrameReader(in);
+            for (Frame f; !closed && (f = reader.next()) != null; ) {
+                lastFrameAt = System.currentTimeMillis();
+                if (f instanceof Frame.FileFrame file) {
+                    receive(file);
+                } else if (f instanceof Frame.Ready) {
+                    ready = true;
+                    reachedReady = true;
+                } else if (f instanceof Frame.End) {
+                    return reachedReady;
+                } else if (f instanceof Frame.Error e) {
+                    throw new IOException("primary sent ERROR: " + e.reason());
+                } else if (f instanceof Frame.DropDb d) {
+                    LOG.warn("primary has no database {}; keeping the local copy untouched", d.name());
+                }
+            }
+            return reachedReady;
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Spools one file to disk, then applies it; a file that does not apply forces a snapshot next time. */
+    private void receive(Frame.FileFrame f) throws IOException {
+        Path spool = Files.createTempFile(node.settings().dataDir().resolve("tmp"), f.name() + "-", ".ltx.tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(spool); InputStream in = f.file()) {
+                in.transferTo(out);
+            }
+            ReplicatedDatabase db = node.database(f.name());
+            try {
+                db.apply(spool);
+                resync.remove(f.name());
+                lastAppliedTimestamp = headerTimestamp(spool);
+            } catch (KVException e) {
+                LOG.warn("{} from the primary did not apply to {}: {}; asking for a snapshot", f.type(), f.name(),
+                        e.getMessage());
+                resync.add(f.name());
+                throw new IOException("reconnecting for a snapshot of " + f.name(), e);
+            }
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+    }
+
+    private static long headerTimestamp(Path ltx) throws IOException {
+        try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(ltx.toFile(), "r")) {
+            r.seek(32);
+            return r.readLong();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        InputStream in = current;
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The response body, closed by its watchdog after a stretch of silence (REPLICATION.md 2.4: 10 s). */
+    private static final class WatchedStream extends FilterInputStream {
+        private volatile long lastByte = System.currentTimeMillis();
+        private volatile boolean done;
+
+        WatchedStream(InputStream in) {
+            super(in);
+        }
+
+        void watch(long silenceMs) {
+            while (!done) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!done && System.currentTimeMillis() - lastByte > silenceMs) {
+                    LOG.info("no byte from the primary for {} ms: closing the stream", silenceMs);
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // the reader fails and reconnects
+                    }
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            lastByte = System.currentTimeMillis();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            lastByte = System.currentTimeMillis();
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            done = true;
+            super.close();
+        }
+    }
+}
