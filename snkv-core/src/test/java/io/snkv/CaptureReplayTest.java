@@ -100,6 +100,18 @@ class CaptureReplayTest {
                 if (shrinkPhase && rnd.nextInt(25) == 0) {
                     s.incrementalVacuum(rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(20));
                 }
+                if (txn == transactions - 20) {
+                    // Always some shrinkage: most keys go, then every free page.
+                    s.begin(true);
+                    for (int i = 0; i < keys.size(); i += 1 + (i % 3 == 0 ? 0 : 1)) {
+                        s.delete(keys.get(i));
+                        model.remove(keys.get(i));
+                    }
+                    s.commit();
+                    keys.removeIf(k -> !model.containsKey(k));
+                    s.incrementalVacuum(0);
+                    commits += 2;
+                }
                 if (rnd.nextInt(200) == 0) {
                     s.checkpoint(CheckpointMode.values()[rnd.nextInt(CheckpointMode.values().length)]);
                 }

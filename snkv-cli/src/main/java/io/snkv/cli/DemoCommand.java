@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * Exit 0 on PASS, 1 on FAIL or an error, 2 on bad usage.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        subcommands = {DemoWriterCommand.class, DemoReaderCommand.class},
+        subcommands = {DemoWriterCommand.class, DemoReaderCommand.class, DemoClusterCommand.class},
         description = {"Write N chunks into DIR/snkv.db in WAL mode, close it, reopen it read-only and"
                 + " verify every byte (the seed demo's writer and reader). The subcommands run one half each."})
 final class DemoCommand implements Callable<Integer> {

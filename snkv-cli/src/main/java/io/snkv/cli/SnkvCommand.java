@@ -13,7 +13,7 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "snkv", mixinStandardHelpOptions = true, versionProvider = SnkvCommand.Version.class,
         description = "SNKV for Java: an SQLite-format key-value store with LTX change capture.",
-        subcommands = {DemoCommand.class, LtxCommand.class, HelpCommand.class})
+        subcommands = {DemoCommand.class, MountCommand.class, LtxCommand.class, HelpCommand.class})
 final class SnkvCommand {
     private final PrintStream out;
     private final PrintStream err;

@@ -23,6 +23,20 @@ import java.time.Duration;
  */
 public final class DescriptorHook implements ReplicationHook {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Notices still on their way: a process that exits right after its last commit sends them first. */
+    private static final java.util.Set<java.util.concurrent.CompletableFuture<?>> PENDING =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                java.util.concurrent.CompletableFuture.allOf(PENDING.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                        .get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // the node's position scan notices the commit within a second anyway
+            }
+        }, "snkv-node-notices"));
+    }
 
     @Override
     public NodeAttachment attach(Path database, Path descriptor) {
@@ -94,7 +108,9 @@ public final class DescriptorHook implements ReplicationHook {
             try {
                 HttpRequest req = HttpRequest.newBuilder(URI.create(d.httpUrl() + "/local/notify?name=" + name))
                         .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.noBody()).build();
-                HTTP.sendAsync(req, HttpResponse.BodyHandlers.discarding());
+                java.util.concurrent.CompletableFuture<?> f = HTTP.sendAsync(req, HttpResponse.BodyHandlers.discarding());
+                PENDING.add(f);
+                f.whenComplete((r, e) -> PENDING.remove(f));
             } catch (RuntimeException e) {
                 // The node also notices commits by watching positions; a lost notice only delays it.
             }

@@ -178,7 +178,8 @@ final class StreamClient implements AutoCloseable {
             }
             ReplicatedDatabase db = node.database(f.name());
             try {
-                db.apply(spool);
+                LtxPosition at = db.apply(spool);
+                LOG.debug("applied {} {} bytes for {}: now at {}", f.type(), f.fileLength(), f.name(), at);
                 resync.remove(f.name());
                 lastAppliedTimestamp = headerTimestamp(spool);
             } catch (KVException e) {

@@ -191,7 +191,16 @@ final class StreamServer {
                 if (r.equals(p)) {
                     return;
                 }
-                if (r.txid() == 0 || Long.compareUnsigned(r.txid(), p.txid()) > 0 || r.txid() == p.txid()) {
+                if (r.txid() == 0) {
+                    // The log's own snapshot (TXID 1 of a new database, or a restart after a gap) serves as is.
+                    Optional<Path> first = db.logFileStartingAt(1);
+                    if (first.isPresent() && sendLoggedSnapshot(w, db.name(), first.get(), p)) {
+                        continue;
+                    }
+                    sendSnapshot(w, db);
+                    continue;
+                }
+                if (Long.compareUnsigned(r.txid(), p.txid()) > 0 || r.txid() == p.txid()) {
                     sendSnapshot(w, db);
                     continue;
                 }
@@ -215,7 +224,24 @@ final class StreamServer {
                     w.writeLtx(name, Files.size(file), in);
                 }
                 sent.put(name, new LtxPosition(ends[2], ends[1]));
+                LOG.debug("sent {} to replica {}", file.getFileName(), replicaId);
             }
+        }
+
+        /** Sends a snapshot file from the log, if it is still there and not above the position. */
+        private boolean sendLoggedSnapshot(FrameWriter w, String name, Path file, LtxPosition p) throws IOException {
+            long[] ends;
+            try (InputStream in = Files.newInputStream(file)) {
+                ends = preAndPost(file);
+                if (Long.compareUnsigned(ends[2], p.txid()) > 0) {
+                    return false;
+                }
+                w.writeSnapshot(name, Files.size(file), in);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return false; // removed by retention or replaced by a newer snapshot meanwhile
+            }
+            sent.put(name, new LtxPosition(ends[2], ends[1]));
+            return true;
         }
 
         private void sendSnapshot(FrameWriter w, ReplicatedDatabase db) throws IOException {

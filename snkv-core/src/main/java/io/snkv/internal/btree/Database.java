@@ -115,7 +115,7 @@ public final class Database implements AutoCloseable {
      */
     private static void synchroniseLog(Pager pager) {
         try {
-            pager.beginWrite().rollback();
+            pager.beginWrite(0).rollback();
         } catch (io.snkv.BusyException e) {
             // someone else holds the write lock; their commit, or our next one, synchronises
         } catch (io.snkv.ReadOnlyException e) {

@@ -82,6 +82,15 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
         return pos;
     }
 
+    /** The position file as the last committer left it (read without the write lock; null when unreadable). */
+    LtxPosition recordedPosition() {
+        try {
+            return dir.readPosition();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public Path ltxDirectory() {
         return dir.ltxDir();
     }

@@ -29,30 +29,46 @@ public final class SnapshotWriter {
      * @return the position the snapshot holds
      */
     public static LtxPosition write(Pager pager, ChangeLog log, long nodeId, Clock clock, OutputStream out) {
-        Snapshot s;
+        Snapshot s = null;
         LtxPosition p = null;
         if (log != null) {
-            WriteTxn w = pager.beginWrite();
-            try {
-                p = log.position();
-                s = pager.beginRead();
-            } finally {
-                w.rollback();
+            // Without the write lock first: a read transaction whose pages hash to the recorded position's
+            // checksum is that position (writers record it right after committing). A busy writer can starve
+            // a lock waiter, and a replica waiting for a snapshot should not wait for the writer to stop.
+            for (int attempt = 0; attempt < 20 && s == null; attempt++) {
+                Snapshot candidate = pager.beginRead();
+                LtxPosition recorded = log.recordedPosition();
+                if (recorded != null && recorded.txid() > 0 && checksum(candidate, pager.pageSize()) == recorded.checksum()) {
+                    s = candidate;
+                    p = recorded;
+                } else {
+                    candidate.close();
+                    pause(attempt);
+                }
+            }
+            if (s == null) {
+                WriteTxn w = pager.beginWrite();
+                try {
+                    p = log.position();
+                    s = pager.beginRead();
+                } finally {
+                    w.rollback();
+                }
             }
         } else {
             s = pager.beginRead();
         }
-        try (s) {
+        try (Snapshot snap = s) {
             if (p != null && p.txid() == 0) {
                 throw new KVException(ErrorCode.ERROR, pager.path() + " has no committed transaction to snapshot");
             }
             long txid = p != null ? p.txid() : 1;
-            int n = s.pageCount();
+            int n = snap.pageCount();
             LtxHeader h = new LtxHeader(0, pager.pageSize(), n, 1, txid, clock.millis(), 0, 0, 0, 0, 0, nodeId);
             LtxEncoder enc = new LtxEncoder(out, h);
             long c = 0;
             for (int pg = 1; pg <= n; pg = (int) h.pageAfter(pg)) {
-                byte[] d = s.page(pg);
+                byte[] d = snap.page(pg);
                 c ^= LtxChecksums.pageChecksum(pg, d);
                 enc.writePage(pg, d);
             }
@@ -71,14 +87,26 @@ public final class SnapshotWriter {
     /** The database checksum of the latest committed state, every page hashed. */
     public static long checksum(Pager pager) {
         try (Snapshot s = pager.beginRead()) {
-            long lock = LtxChecksums.lockPage(pager.pageSize());
-            long c = 0;
-            for (int pg = 1; pg <= s.pageCount(); pg++) {
-                if (pg != lock) {
-                    c ^= LtxChecksums.pageChecksum(pg, s.page(pg));
-                }
+            return checksum(s, pager.pageSize());
+        }
+    }
+
+    private static long checksum(Snapshot s, int pageSize) {
+        long lock = LtxChecksums.lockPage(pageSize);
+        long c = 0;
+        for (int pg = 1; pg <= s.pageCount(); pg++) {
+            if (pg != lock) {
+                c ^= LtxChecksums.pageChecksum(pg, s.page(pg));
             }
-            return c | LtxChecksums.FLAG;
+        }
+        return c | LtxChecksums.FLAG;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(1 + attempt, 10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -653,9 +653,14 @@ public final class Pager implements AutoCloseable {
      * earlier writer left undone (then the transaction starts again on the new state).
      */
     public WriteTxn beginWrite() {
+        return beginWrite(opts.busyTimeoutMs());
+    }
+
+    /** {@link #beginWrite()} waiting at most {@code busyMs} for other connections' write transactions. */
+    public WriteTxn beginWrite(long busyMs) {
         CommitHook hook = opts.hook();
         while (true) {
-            WriteTxn t = beginPlainWrite();
+            WriteTxn t = beginPlainWrite(busyMs);
             if (hook == null) {
                 return t;
             }
@@ -673,7 +678,7 @@ public final class Pager implements AutoCloseable {
         }
     }
 
-    private WriteTxn beginPlainWrite() {
+    private WriteTxn beginPlainWrite(long busyMs) {
         synchronized (this) {
             checkOpen();
             if (opts.readOnly()) {
@@ -683,14 +688,14 @@ public final class Pager implements AutoCloseable {
         writer.lock();
         try {
             if (mode == JournalMode.DELETE) {
-                return beginRollbackWrite();
+                return beginRollbackWrite(busyMs);
             }
             Object owner = new Object();
-            long deadline = System.nanoTime() + Math.max(opts.busyTimeoutMs(), 0) * 1_000_000L;
+            long deadline = System.nanoTime() + Math.max(busyMs, 0) * 1_000_000L;
             while (true) {
                 Snapshot base = walSnapshot(false);
                 try {
-                    if (shared.beginWrite(owner, base.view, opts.busyTimeoutMs())) {
+                    if (shared.beginWrite(owner, base.view, busyMs)) {
                         synchronized (this) {
                             writeOwner = owner;
                             writeView = base.view;
@@ -721,8 +726,8 @@ public final class Pager implements AutoCloseable {
      * SQLite's busy loop does: holding it would block that connection's commit, and both would wait
      * out their timeouts. Caller holds the writer lock.
      */
-    private WriteTxn beginRollbackWrite() {
-        long deadline = System.nanoTime() + Math.max(opts.busyTimeoutMs(), 0) * 1_000_000L;
+    private WriteTxn beginRollbackWrite(long busyMs) {
+        long deadline = System.nanoTime() + Math.max(busyMs, 0) * 1_000_000L;
         for (int attempt = 0; ; attempt++) {
             synchronized (this) {
                 checkOpen();
