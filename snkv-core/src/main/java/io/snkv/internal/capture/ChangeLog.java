@@ -388,7 +388,9 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
             dir.writePosition(p.after());
             dir.writeMark(markAfter);
             if (p.snapshot()) {
-                removeBefore(p.after().txid());
+                // A snapshot replaces the whole log, files above it too (a replica resnapshotting after it had
+                // gone further): left there, they would look like commits a dead writer never finished.
+                removeAllExcept(p.file());
             }
         } catch (IOException | RuntimeException e) {
             // The position file is a cache of the log: the next writer finds the file above it and re-applies.
@@ -598,6 +600,18 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
         } else if (syncLevel == SyncLevel.NORMAL) {
             synchronized (this) {
                 unsynced.add(file);
+            }
+        }
+    }
+
+    private void removeAllExcept(Path keep) throws IOException {
+        for (LtxFileName.TxidRange r : dir.files().values()) {
+            Path p = dir.file(r.minTxid(), r.maxTxid());
+            if (!p.equals(keep)) {
+                dir.delete(p);
+                synchronized (this) {
+                    unsynced.remove(p);
+                }
             }
         }
     }
