@@ -36,6 +36,9 @@ public final class Node implements AutoCloseable {
     private final long nodeId;
     private final Map<String, ReplicatedDatabase> databases = new ConcurrentHashMap<>();
     private final List<ChangeSet> subscribers = new CopyOnWriteArrayList<>();
+    private final NodeEvents events = new NodeEvents();
+    /** The last position announced per database (primary), so each commit is one tx event. */
+    private final Map<String, LtxPosition> announced = new ConcurrentHashMap<>();
     private final StreamServer streams;
     private final Server http;
     private final Thread watcher;
@@ -159,10 +162,26 @@ public final class Node implements AutoCloseable {
         if (!DatabaseName.isValid(name)) {
             return;
         }
-        database(name);
+        LtxPosition p = database(name).position();
+        if (p.txid() > 0 && !p.equals(announced.put(name, p))) {
+            events.tx(name, p, System.currentTimeMillis());
+        }
         for (ChangeSet s : subscribers) {
             s.mark(name);
         }
+    }
+
+    /** A replica applied a file: one tx event. */
+    void applied(String name, LtxPosition p, long ltxTimestamp) {
+        events.tx(name, p, ltxTimestamp);
+    }
+
+    NodeEvents events() {
+        return events;
+    }
+
+    String primaryHostnameOrEmpty() {
+        return nullToEmpty(primaryHostname());
     }
 
     ChangeSet subscribe() {

@@ -51,6 +51,11 @@ final class NodeHttpApi extends Handler.Abstract {
                         send(response, callback, 200, "application/json", node.info());
                     }
                 }
+                case "/events" -> {
+                    if (allow(method, "GET", request, response, callback)) {
+                        events(request, response, callback);
+                    }
+                }
                 case "/local/notify" -> {
                     if (allow(method, "POST", request, response, callback)) {
                         localNotify(request, response, callback);
@@ -68,6 +73,43 @@ final class NodeHttpApi extends Handler.Abstract {
             }
         }
         return true;
+    }
+
+    /** NDJSON, or server-sent events when the client asks for them; until the client or the node goes. */
+    private void events(Request request, Response response, Callback callback) {
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        boolean sse = accept != null && accept.contains("text/event-stream");
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, sse ? "text/event-stream" : "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        NodeEvents.Subscriber sub = node.events().subscribe(node.isPrimary(), node.primaryHostnameOrEmpty());
+        try (java.io.OutputStream out = org.eclipse.jetty.io.Content.Sink.asOutputStream(response)) {
+            while (!node.isClosed() && !sub.overflowed) {
+                String line = sub.queue.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (line == null) {
+                    if (sse) {
+                        out.write(":\n\n".getBytes(StandardCharsets.UTF_8)); // a comment keeps proxies from timing out
+                        out.flush();
+                    }
+                    continue;
+                }
+                String text;
+                if (sse) {
+                    int at = line.indexOf("\"type\":\"") + 8;
+                    String type = line.substring(at, line.indexOf('"', at));
+                    text = "event: " + type + "\ndata: " + line + "\n\n";
+                } else {
+                    text = line + "\n";
+                }
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            callback.succeeded();
+        } catch (java.io.IOException | InterruptedException e) {
+            callback.failed(e);
+        } finally {
+            node.events().unsubscribe(sub);
+        }
     }
 
     private void localNotify(Request request, Response response, Callback callback) {

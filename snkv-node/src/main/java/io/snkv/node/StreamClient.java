@@ -182,6 +182,7 @@ final class StreamClient implements AutoCloseable {
                 LOG.debug("applied {} {} bytes for {}: now at {}", f.type(), f.fileLength(), f.name(), at);
                 resync.remove(f.name());
                 lastAppliedTimestamp = headerTimestamp(spool);
+                node.applied(f.name(), at, lastAppliedTimestamp);
             } catch (KVException e) {
                 LOG.warn("{} from the primary did not apply to {}: {}; asking for a snapshot", f.type(), f.name(),
                         e.getMessage());

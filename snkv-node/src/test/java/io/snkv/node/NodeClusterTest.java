@@ -173,4 +173,33 @@ class NodeClusterTest {
             p.close();
         }
     }
+
+    @Test
+    void eventsStreamInitThenOneTxPerCommitAsNdjsonAndServerSentEvents() throws Exception {
+        Node p = Node.start(primary(dir));
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            var ndjson = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(p.httpUrl() + "/events")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            var sse = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(p.httpUrl() + "/events"))
+                    .header("Accept", "text/event-stream").build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+            assertThat(ndjson.headers().firstValue("Content-Type")).hasValue("application/json");
+            var lines = ndjson.body().iterator();
+            var events = sse.body().iterator();
+            assertThat(lines.next()).isEqualTo("{\"type\":\"init\",\"data\":{\"isPrimary\":true,\"hostname\":\"host1\"}}");
+            assertThat(events.next()).isEqualTo("event: init");
+            try (KVStore s = KVStore.open(dir.resolve("mnt1/e.db"))) {
+                s.put("k".getBytes(), "v".getBytes());
+            }
+            assertThat(lines.next()).startsWith("{\"type\":\"tx\",\"db\":\"e.db\",\"data\":{\"txID\":\"0000000000000001\"");
+            assertThat(lines.next()).startsWith("{\"type\":\"tx\",\"db\":\"e.db\",\"data\":{\"txID\":\"0000000000000002\"");
+            String next;
+            do {
+                next = events.next();
+            } while (!next.startsWith("event: tx"));
+            assertThat(events.next()).startsWith("data: {\"type\":\"tx\",\"db\":\"e.db\"");
+        } finally {
+            p.close();
+        }
+    }
 }
