@@ -37,6 +37,7 @@ public final class Node implements AutoCloseable {
     private final Map<String, ReplicatedDatabase> databases = new ConcurrentHashMap<>();
     private final List<ChangeSet> subscribers = new CopyOnWriteArrayList<>();
     private final NodeEvents events = new NodeEvents();
+    private final NodeMetrics metrics = new NodeMetrics(this);
     /** The last position announced per database (primary), so each commit is one tx event. */
     private final Map<String, LtxPosition> announced = new ConcurrentHashMap<>();
     private final StreamServer streams;
@@ -165,6 +166,7 @@ public final class Node implements AutoCloseable {
         LtxPosition p = database(name).position();
         if (p.txid() > 0 && !p.equals(announced.put(name, p))) {
             events.tx(name, p, System.currentTimeMillis());
+            metrics.transaction(name, "local", p);
         }
         for (ChangeSet s : subscribers) {
             s.mark(name);
@@ -174,6 +176,20 @@ public final class Node implements AutoCloseable {
     /** A replica applied a file: one tx event. */
     void applied(String name, LtxPosition p, long ltxTimestamp) {
         events.tx(name, p, ltxTimestamp);
+        metrics.transaction(name, "replicated", p);
+    }
+
+    NodeMetrics metrics() {
+        return metrics;
+    }
+
+    int replicaCount() {
+        return isPrimary() ? streams.replicaVars().size() : 0;
+    }
+
+    /** Replica lag in seconds (null until ready); 0 on the primary. */
+    Double lagSeconds() {
+        return isPrimary() ? Double.valueOf(0) : (client == null ? null : client.lagSeconds());
     }
 
     NodeEvents events() {

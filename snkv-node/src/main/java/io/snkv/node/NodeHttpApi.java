@@ -51,6 +51,11 @@ final class NodeHttpApi extends Handler.Abstract {
                         send(response, callback, 200, "application/json", node.info());
                     }
                 }
+                case "/metrics" -> {
+                    if (allow(method, "GET", request, response, callback)) {
+                        send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", node.metrics().scrape());
+                    }
+                }
                 case "/events" -> {
                     if (allow(method, "GET", request, response, callback)) {
                         events(request, response, callback);

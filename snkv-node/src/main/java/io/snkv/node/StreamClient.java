@@ -110,6 +110,7 @@ final class StreamClient implements AutoCloseable {
                 return;
             }
             reconnects++;
+            node.metrics().reconnects.inc();
             delay = wasReady ? reconnectDelay.toMillis() : Math.min(30_000, Math.max(delay, 1) * 2);
             long jittered = (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
             try {
@@ -150,6 +151,7 @@ final class StreamClient implements AutoCloseable {
             FrameReader reader = new FrameReader(in);
             for (Frame f; !closed && (f = reader.next()) != null; ) {
                 lastFrameAt = System.currentTimeMillis();
+                node.metrics().framesReceived.labelValues(f.type().label()).inc();
                 if (f instanceof Frame.FileFrame file) {
                     receive(file);
                 } else if (f instanceof Frame.Ready) {
@@ -183,6 +185,10 @@ final class StreamClient implements AutoCloseable {
                 resync.remove(f.name());
                 lastAppliedTimestamp = headerTimestamp(spool);
                 node.applied(f.name(), at, lastAppliedTimestamp);
+                node.metrics().ltxBytes.labelValues(f.name(), "received").inc(f.fileLength());
+                if (f instanceof Frame.Snapshot) {
+                    node.metrics().snapshotsReceived.labelValues(f.name()).inc();
+                }
             } catch (KVException e) {
                 LOG.warn("{} from the primary did not apply to {}: {}; asking for a snapshot", f.type(), f.name(),
                         e.getMessage());

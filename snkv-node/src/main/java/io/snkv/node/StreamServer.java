@@ -109,6 +109,7 @@ final class StreamServer {
             callback.succeeded();
         } catch (IOException | RuntimeException e) {
             LOG.info("stream to replica {} ({}) ended: {}", replicaId, remote, e.toString());
+            node.metrics().streamErrors.labelValues("primary", e.getClass().getSimpleName()).inc();
             callback.failed(e);
         } finally {
             node.unsubscribe(changes);
@@ -144,6 +145,7 @@ final class StreamServer {
                 }
             }
             w.writeReady();
+            node.metrics().framesSent.labelValues("ready").inc();
             ready = true;
             while (!node.isClosed()) {
                 Set<String> dirty;
@@ -164,6 +166,7 @@ final class StreamServer {
                         }
                     });
                     w.writeHeartbeat(System.currentTimeMillis(), p);
+                    node.metrics().framesSent.labelValues("heartbeat").inc();
                     continue;
                 }
                 for (String name : dirty) {
@@ -220,9 +223,12 @@ final class StreamServer {
                     sendSnapshot(w, db);
                     continue;
                 }
+                long size = Files.size(file);
                 try (InputStream in = Files.newInputStream(file)) {
-                    w.writeLtx(name, Files.size(file), in);
+                    w.writeLtx(name, size, in);
                 }
+                node.metrics().framesSent.labelValues("ltx").inc();
+                node.metrics().ltxBytes.labelValues(name, "sent").inc(size);
                 sent.put(name, new LtxPosition(ends[2], ends[1]));
                 LOG.debug("sent {} to replica {}", file.getFileName(), replicaId);
             }
@@ -237,6 +243,7 @@ final class StreamServer {
                     return false;
                 }
                 w.writeSnapshot(name, Files.size(file), in);
+                countSnapshot(name, Files.size(file));
             } catch (java.nio.file.NoSuchFileException e) {
                 return false; // removed by retention or replaced by a newer snapshot meanwhile
             }
@@ -254,10 +261,17 @@ final class StreamServer {
                 try (InputStream in = Files.newInputStream(spool)) {
                     w.writeSnapshot(db.name(), Files.size(spool), in);
                 }
+                countSnapshot(db.name(), Files.size(spool));
                 sent.put(db.name(), at);
             } finally {
                 Files.deleteIfExists(spool);
             }
+        }
+
+        private void countSnapshot(String name, long size) {
+            node.metrics().framesSent.labelValues("snapshot").inc();
+            node.metrics().snapshotsSent.labelValues(name).inc();
+            node.metrics().ltxBytes.labelValues(name, "sent").inc(size);
         }
 
         Map<String, Object> vars() {

@@ -119,6 +119,12 @@ class NodeClusterTest {
                 }
             }
             assertThat(p.debugVars()).contains("\"isPrimary\": true").contains("replicaNodeID");
+            String metrics = p.metrics().scrape();
+            assertThat(metrics).contains("snkv_node_is_primary 1.0").contains("snkv_replicas_connected 2.0")
+                    .contains("snkv_db_txid{db=\"a.db\"} " + last.get("a.db").txid() + ".0")
+                    .contains("snkv_stream_frames_sent_total{type=\"ltx\"}");
+            assertThat(replicas.get(1).metrics().scrape()).contains("snkv_node_is_primary 0.0")
+                    .contains("snkv_snapshots_received_total{db=\"a.db\"}");
             assertThat(replicas.get(0).debugVars()).contains("\"isPrimary\": false");
         } finally {
             for (Node r : replicas) {
