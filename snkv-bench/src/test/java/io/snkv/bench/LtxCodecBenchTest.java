@@ -19,7 +19,8 @@ class LtxCodecBenchTest {
         String report = bytes.toString(StandardCharsets.UTF_8);
         assertThat(report).contains("page size 1024, 40 pages", "32 pages", "8 pages", "median MB/s");
         for (String row : new String[] {"encode -> counting stream", "encode -> ByteArrayOutputStream",
-                "decode+verify <- byte[]", "CRC-64/ISO alone", "LZ4 compress alone", "LZ4 decompress alone",
+                "decode+verify <- byte[]", "CRC-64/ISO alone", "LZ4 compress alone (PageCompressor)",
+                "LZ4 compress alone (lz4-java Java)", "LZ4 decompress alone",
                 "memory: System.arraycopy (read+write)", "memory: sequential long sum (read)"}) {
             assertThat(report).containsPattern("(?m)^" + java.util.regex.Pattern.quote(row) + " +[0-9]");
         }

@@ -123,6 +123,8 @@ final class StreamServer {
         private final String remote;
         private final Map<String, LtxPosition> sent;
         private final Set<String> filter;
+        /** Databases whose position in {@link #sent} came from this stream (so it is on the primary's chain). */
+        private final Set<String> synced = new HashSet<>();
         private volatile boolean ready;
 
         ReplicaStream(String replicaId, String remote, SortedMap<String, LtxPosition> positions, Set<String> filter) {
@@ -181,9 +183,16 @@ final class StreamServer {
         /** Sends {@code name} from the replica's position to the primary's (REPLICATION.md 2.3 rules 1-4). */
         private void catchUp(FrameWriter w, String name) throws IOException {
             ReplicatedDatabase db = node.database(name);
+            // Catch up to where the database is now, not to wherever a busy writer gets meanwhile: commits
+            // after this point come back through the change set, so READY and other databases are not starved.
+            LtxPosition target = db.position();
             for (int guard = 0; guard < 1_000_000; guard++) {
                 LtxPosition p = db.position();
                 LtxPosition r = sent.getOrDefault(name, LtxPosition.ZERO);
+                if (synced.contains(name) && Long.compareUnsigned(r.txid(), target.txid()) >= 0
+                        && Long.compareUnsigned(r.txid(), p.txid()) <= 0) {
+                    return; // r is a position this stream sent, so it is on the primary's chain
+                }
                 if (p.txid() == 0) {
                     if (r.txid() > 0) {
                         w.writeDropDb(name);
@@ -192,6 +201,7 @@ final class StreamServer {
                     return;
                 }
                 if (r.equals(p)) {
+                    synced.add(name);
                     return;
                 }
                 if (r.txid() == 0) {
@@ -248,6 +258,7 @@ final class StreamServer {
                 return false; // removed by retention or replaced by a newer snapshot meanwhile
             }
             sent.put(name, new LtxPosition(ends[2], ends[1]));
+            synced.add(name);
             return true;
         }
 
@@ -263,6 +274,7 @@ final class StreamServer {
                 }
                 countSnapshot(db.name(), Files.size(spool));
                 sent.put(db.name(), at);
+                synced.add(db.name());
             } finally {
                 Files.deleteIfExists(spool);
             }
