@@ -67,10 +67,13 @@ class NodeProcessKillTest {
         }
     }
 
-    private void awaitUp(int port) throws InterruptedException {
+    private void awaitUp(int port, String name) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!vars(port).contains("\"ready\": true")) {
-            assertThat(System.nanoTime()).as("node on " + port + " ready").isLessThan(deadline);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " node on " + port + " not ready after 60 s; its log:\n"
+                        + Files.readString(dir.resolve(name + ".log")) + "\n" + vars(port));
+            }
             Thread.sleep(20);
         }
     }
@@ -98,8 +101,8 @@ class NodeProcessKillTest {
         AtomicLong refused = new AtomicLong();
         Thread writer = null;
         try {
-            awaitUp(p1);
-            awaitUp(p2);
+            awaitUp(p1, "primary");
+            awaitUp(p2, "replica");
             writer = new Thread(() -> {
                 Random w = new Random(SEED + 1);
                 while (!stop.get()) {
@@ -109,7 +112,11 @@ class NodeProcessKillTest {
                             w.nextBytes(v);
                             s.put(("key" + w.nextInt(300)).getBytes(), v);
                             commits.incrementAndGet();
+                            Thread.sleep(5); // a steady application, not a storm a replica applying file by file trails
+
                         }
+                    } catch (InterruptedException e) {
+                        return;
                     } catch (KVException e) {
                         refused.incrementAndGet(); // the primary is down: its store refuses writes until it is back
                         try {
@@ -125,12 +132,12 @@ class NodeProcessKillTest {
             replica.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             Thread.sleep(200 + rnd.nextInt(500));
             replica = mount("replica");
-            awaitUp(p2);
+            awaitUp(p2, "replica");
             Thread.sleep(300 + rnd.nextInt(700));
             primary.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             Thread.sleep(200 + rnd.nextInt(500));
             primary = mount("primary");
-            awaitUp(p1);
+            awaitUp(p1, "primary");
             Thread.sleep(300 + rnd.nextInt(700));
             stop.set(true);
             writer.join(30_000);
