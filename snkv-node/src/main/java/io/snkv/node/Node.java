@@ -360,10 +360,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    Set<String> names() {
-        return databases.keySet();
-    }
-
     /** For tests and the demo: the replica's applied position of {@code name}. */
     public LtxPosition position(String name) {
         return database(name).position();
@@ -373,11 +369,5 @@ public final class Node implements AutoCloseable {
     @Override
     public String toString() {
         return "node " + nodeIdHex() + " (" + (isPrimary() ? "primary" : "replica") + ", " + httpUrl() + ")";
-    }
-
-    static List<String> sorted(Set<String> s) {
-        List<String> l = new ArrayList<>(s);
-        java.util.Collections.sort(l);
-        return l;
     }
 }

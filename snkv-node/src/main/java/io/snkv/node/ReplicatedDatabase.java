@@ -4,7 +4,6 @@ import io.snkv.KVException;
 import io.snkv.KVStore;
 import io.snkv.KVStoreConfig;
 import io.snkv.LtxPosition;
-import io.snkv.ltx.LtxDecoder;
 import io.snkv.ltx.LtxFileName;
 import io.snkv.ltx.LtxHeader;
 import java.io.IOException;
@@ -137,10 +136,7 @@ public final class ReplicatedDatabase implements AutoCloseable {
      * @throws KVException when it does not apply (the caller resets the position to force a snapshot)
      */
     public synchronized LtxPosition apply(Path received) throws IOException {
-        LtxHeader h;
-        try (InputStream in = Files.newInputStream(received)) {
-            h = new LtxDecoder(in).header();
-        }
+        LtxHeader h = LtxFileFacts.read(received).header();
         if (h.isSnapshot() && exists() && h.pageSize() != pageSizeOfFile()) {
             // A page size change: start over from the snapshot with a new file.
             if (store != null) {

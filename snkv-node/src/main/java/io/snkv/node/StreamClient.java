@@ -183,7 +183,7 @@ final class StreamClient implements AutoCloseable {
                 LtxPosition at = db.apply(spool);
                 LOG.debug("applied {} {} bytes for {}: now at {}", f.type(), f.fileLength(), f.name(), at);
                 resync.remove(f.name());
-                lastAppliedTimestamp = headerTimestamp(spool);
+                lastAppliedTimestamp = LtxFileFacts.read(spool).header().timestamp();
                 node.applied(f.name(), at, lastAppliedTimestamp);
                 node.metrics().ltxBytes.labelValues(f.name(), "received").inc(f.fileLength());
                 if (f instanceof Frame.Snapshot) {
@@ -197,13 +197,6 @@ final class StreamClient implements AutoCloseable {
             }
         } finally {
             Files.deleteIfExists(spool);
-        }
-    }
-
-    private static long headerTimestamp(Path ltx) throws IOException {
-        try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(ltx.toFile(), "r")) {
-            r.seek(32);
-            return r.readLong();
         }
     }
 

@@ -7,7 +7,6 @@ import io.snkv.node.stream.StreamProtocolException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -223,13 +222,14 @@ final class StreamServer {
                     continue;
                 }
                 Path file = next.get();
-                long[] ends;
+                LtxFileFacts facts;
                 try {
-                    ends = preAndPost(file);
+                    facts = LtxFileFacts.read(file);
                 } catch (java.nio.file.NoSuchFileException e) {
                     continue; // retention removed it just now: look again
                 }
-                if (ends[0] != r.checksum() || Long.compareUnsigned(ends[2], p.txid()) > 0) {
+                if (facts.header().preApplyChecksum() != r.checksum()
+                        || Long.compareUnsigned(facts.header().maxTxid(), p.txid()) > 0) {
                     sendSnapshot(w, db);
                     continue;
                 }
@@ -239,17 +239,18 @@ final class StreamServer {
                 }
                 node.metrics().framesSent.labelValues("ltx").inc();
                 node.metrics().ltxBytes.labelValues(name, "sent").inc(size);
-                sent.put(name, new LtxPosition(ends[2], ends[1]));
+                sent.put(name, facts.after());
+                synced.add(name);
                 LOG.debug("sent {} to replica {}", file.getFileName(), replicaId);
             }
         }
 
         /** Sends a snapshot file from the log, if it is still there and not above the position. */
         private boolean sendLoggedSnapshot(FrameWriter w, String name, Path file, LtxPosition p) throws IOException {
-            long[] ends;
+            LtxFileFacts facts;
             try (InputStream in = Files.newInputStream(file)) {
-                ends = preAndPost(file);
-                if (Long.compareUnsigned(ends[2], p.txid()) > 0) {
+                facts = LtxFileFacts.read(file);
+                if (Long.compareUnsigned(facts.header().maxTxid(), p.txid()) > 0) {
                     return false;
                 }
                 w.writeSnapshot(name, Files.size(file), in);
@@ -257,7 +258,7 @@ final class StreamServer {
             } catch (java.nio.file.NoSuchFileException e) {
                 return false; // removed by retention or replaced by a newer snapshot meanwhile
             }
-            sent.put(name, new LtxPosition(ends[2], ends[1]));
+            sent.put(name, facts.after());
             synced.add(name);
             return true;
         }
@@ -302,19 +303,6 @@ final class StreamServer {
             }
             m.put("dbs", dbs);
             return m;
-        }
-    }
-
-    /** A log file's pre-apply checksum, post-apply checksum and max TXID, from its header and trailer. */
-    static long[] preAndPost(Path file) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            f.seek(24);
-            long max = f.readLong();
-            f.seek(40);
-            long pre = f.readLong();
-            f.seek(f.length() - 16);
-            long post = f.readLong();
-            return new long[] {pre, post, max};
         }
     }
 }

@@ -49,7 +49,6 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
     private String mark;
     /** What the next {@link #prepare} records instead of encoding the transaction's pages. */
     private Pending planned;
-    private boolean forgetMarkAfterCommit;
 
     /** One commit's record, between {@link #prepare} and {@link #committed}. */
     record Pending(Path file, LtxPosition after, boolean snapshot, boolean written, int[] pgnos, long[] newSums,
@@ -201,33 +200,20 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
     private void rollForward(WriteTxn t, Path file) throws IOException {
         LOG.info("{}: finishing the commit of {} left by a writer that stopped", t.pager().path(), file.getFileName());
         LtxApply.Result r = LtxApply.intoTransaction(t, file, null, this::committedChecksum);
-        String markAfterRollForward = null;
         planned = new Pending(file, r.after(), r.header().isSnapshot(), false);
+        t.commit();
         if (!r.matchesTrailer()) {
-            // The database was on neither side of the file: let the next writer's full check log a snapshot.
+            // The database was on neither side of the file: no mark, so the next writer's full check logs a snapshot.
             LOG.warn("{}: after rolling {} forward the database checksum is {}, not the file's {}",
                     t.pager().path(), file.getFileName(), hex(r.computed()), hex(r.after().checksum()));
-            planned = new Pending(file, r.after(), false, false, null, null, 0, -1);
-            forgetMarkAfterCommit = true;
-        }
-        t.commit();
-        if (forgetMarkAfterCommit) {
-            forgetMarkAfterCommit = false;
             mark = null;
-            dir.writeMark(markAfterRollForward);
+            dir.writeMark(null);
         }
     }
 
     /** The database checksum of what {@code t} sees, every page hashed (and remembered). */
     private long checksumOf(WriteTxn t) {
-        long c = 0;
-        long lock = LtxChecksums.lockPage(t.pageSize());
-        for (int pg = 1; pg <= t.pageCount(); pg++) {
-            if (pg != lock) {
-                c ^= sums.compute(pg, t.page(pg));
-            }
-        }
-        return c | LtxChecksums.FLAG;
+        return DatabaseChecksum.of(t.pageCount(), t.pageSize(), pg -> sums.compute(pg, t.page(pg)));
     }
 
     /** Logs a snapshot of the state {@code t} started from as TXID {@code txid}, and drops the files before it. */

@@ -139,11 +139,7 @@ public final class LtxApply {
                         + dec.position() + ")");
             }
             if (current == null && !h.isSnapshot()) {
-                for (int pg = 1; pg <= commit; pg++) {
-                    if (pg != lock) {
-                        c ^= LtxChecksums.pageChecksum(pg, t.page(pg));
-                    }
-                }
+                c = DatabaseChecksum.of(commit, t.pageSize(), pg -> LtxChecksums.pageChecksum(pg, t.page(pg)));
             }
             c |= LtxChecksums.FLAG;
             long post = dec.trailer().postApplyChecksum();
@@ -177,13 +173,6 @@ public final class LtxApply {
 
     /** The database checksum of the state {@code t} started from. */
     static long fullChecksum(WriteTxn t) {
-        long c = 0;
-        long lock = LtxChecksums.lockPage(t.pageSize());
-        for (int pg = 1; pg <= t.startPageCount(); pg++) {
-            if (pg != lock) {
-                c ^= LtxChecksums.pageChecksum(pg, t.committedPage(pg));
-            }
-        }
-        return c | LtxChecksums.FLAG;
+        return DatabaseChecksum.of(t.startPageCount(), t.pageSize(), pg -> LtxChecksums.pageChecksum(pg, t.committedPage(pg)));
     }
 }

@@ -6,6 +6,7 @@ import io.snkv.LtxPosition;
 import io.snkv.internal.pager.Pager;
 import io.snkv.internal.pager.Snapshot;
 import io.snkv.internal.pager.WriteTxn;
+import io.snkv.ltx.Crc64Iso;
 import io.snkv.ltx.LtxChecksums;
 import io.snkv.ltx.LtxEncoder;
 import io.snkv.ltx.LtxHeader;
@@ -69,8 +70,9 @@ public final class SnapshotWriter {
             long c = 0;
             for (int pg = 1; pg <= n; pg = (int) h.pageAfter(pg)) {
                 byte[] d = snap.page(pg);
-                c ^= LtxChecksums.pageChecksum(pg, d);
-                enc.writePage(pg, d);
+                long raw = Crc64Iso.raw(d, 0, d.length); // one pass serves the page and the file checksum
+                c ^= LtxChecksums.pageChecksumFromRaw(pg, raw, d.length);
+                enc.writePage(pg, d, raw);
             }
             c |= LtxChecksums.FLAG;
             if (p != null && c != p.checksum()) {
@@ -92,14 +94,7 @@ public final class SnapshotWriter {
     }
 
     private static long checksum(Snapshot s, int pageSize) {
-        long lock = LtxChecksums.lockPage(pageSize);
-        long c = 0;
-        for (int pg = 1; pg <= s.pageCount(); pg++) {
-            if (pg != lock) {
-                c ^= LtxChecksums.pageChecksum(pg, s.page(pg));
-            }
-        }
-        return c | LtxChecksums.FLAG;
+        return DatabaseChecksum.of(s.pageCount(), pageSize, pg -> LtxChecksums.pageChecksum(pg, s.page(pg)));
     }
 
     private static void pause(int attempt) {
