@@ -103,7 +103,7 @@ final class DemoClusterCommand extends ToolCommand {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(absoluteClassPath()); // the children run in the work directory: `java -jar` gives a relative one
         cmd.add(Main.class.getName());
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(work.toFile())
@@ -111,6 +111,17 @@ final class DemoClusterCommand extends ToolCommand {
                 .redirectError(name.startsWith("node") ? ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile())
                         : ProcessBuilder.Redirect.to(work.resolve(name + ".err").toFile()))
                 .start();
+    }
+
+    private static String absoluteClassPath() {
+        StringBuilder b = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (b.length() > 0) {
+                b.append(java.io.File.pathSeparator);
+            }
+            b.append(Path.of(entry).toAbsolutePath());
+        }
+        return b.toString();
     }
 
     /** Waits for a child, then copies its standard output to ours (the seed's lines). */
