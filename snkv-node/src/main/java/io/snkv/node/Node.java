@@ -122,6 +122,8 @@ public final class Node implements AutoCloseable {
                     "replica", settings.primaryHostname(), settings.primaryUrl(), 0);
             descriptor.writeTo(settings.servedDir());
             Files.writeString(settings.servedDir().resolve(".primary"), settings.primaryHostname() + "\n");
+            // Not ready before the apply path is compiled: see ApplyWarmUp.
+            ApplyWarmUp.run(settings.dataDir().resolve("tmp"), 40, 2_000);
             client = new StreamClient(this, settings.primaryUrl(), settings.reconnectDelay());
             client.start();
         }
