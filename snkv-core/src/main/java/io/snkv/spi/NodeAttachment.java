@@ -11,6 +11,14 @@ public interface NodeAttachment {
     /** The node's data directory: the change log is {@code <dataDir>/dbs/<database file name>/}. */
     Path dataDir();
 
+    /**
+     * How long the node keeps log files ({@code data.retention}), when it says: the store's sweeps then use
+     * it instead of {@link io.snkv.KVStoreConfig#captureRetention()}, so every process agrees with the node.
+     */
+    default java.util.Optional<java.time.Duration> retention() {
+        return java.util.Optional.empty();
+    }
+
     /** The node ID written into LTX headers (0 if unknown). */
     long nodeId();
 

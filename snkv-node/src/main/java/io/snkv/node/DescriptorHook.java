@@ -68,6 +68,12 @@ public final class DescriptorHook implements ReplicationHook {
         }
 
         @Override
+        public java.util.Optional<Duration> retention() {
+            long ms = current.retentionMillis();
+            return ms > 0 ? java.util.Optional.of(Duration.ofMillis(ms)) : java.util.Optional.empty();
+        }
+
+        @Override
         public long nodeId() {
             try {
                 return Long.parseUnsignedLong(current.nodeId(), 16);

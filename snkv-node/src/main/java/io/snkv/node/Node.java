@@ -113,13 +113,14 @@ public final class Node implements AutoCloseable {
         long pid = ProcessHandle.current().pid();
         if (settings.primary()) {
             descriptor = new NodeDescriptor(1, nodeIdHex(), pid, settings.dataDir().toAbsolutePath().toString(), httpUrl(),
-                    "primary", settings.hostname(), settings.advertiseUrl(), NodeDescriptor.STATIC_LEASE_UNTIL);
+                    "primary", settings.hostname(), settings.advertiseUrl(), NodeDescriptor.STATIC_LEASE_UNTIL,
+                    settings.retention().toMillis());
             descriptor.writeTo(settings.servedDir());
             Files.deleteIfExists(settings.servedDir().resolve(".primary"));
             watcher.start();
         } else {
             descriptor = new NodeDescriptor(1, nodeIdHex(), pid, settings.dataDir().toAbsolutePath().toString(), httpUrl(),
-                    "replica", settings.primaryHostname(), settings.primaryUrl(), 0);
+                    "replica", settings.primaryHostname(), settings.primaryUrl(), 0, settings.retention().toMillis());
             descriptor.writeTo(settings.servedDir());
             Files.writeString(settings.servedDir().resolve(".primary"), settings.primaryHostname() + "\n");
             // Not ready before the apply path is compiled: see ApplyWarmUp.

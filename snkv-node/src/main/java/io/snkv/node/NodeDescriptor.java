@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
  * @param nodeId          16 upper-case hex digits
  * @param role            {@code primary}, {@code replica}, {@code handoff} or {@code none}
  * @param writableUntil   ms since the epoch: the lease fence while primary, else 0
+ * @param retentionMillis the node's {@code data.retention}, which applications' stores use too (0: unknown)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record NodeDescriptor(
@@ -28,7 +29,8 @@ public record NodeDescriptor(
         @JsonProperty("role") String role,
         @JsonProperty("primaryHostname") String primaryHostname,
         @JsonProperty("primaryURL") String primaryUrl,
-        @JsonProperty("writableUntil") long writableUntil) {
+        @JsonProperty("writableUntil") long writableUntil,
+        @JsonProperty("retentionMillis") long retentionMillis) {
 
     public static final String FILE_NAME = io.snkv.spi.ReplicationHook.DESCRIPTOR;
     /** A static lease's fence: year 3000, as LiteFS's StaticLease. */
@@ -49,7 +51,7 @@ public record NodeDescriptor(
     }
 
     public NodeDescriptor withRole(String newRole, String hostname, String url, long until) {
-        return new NodeDescriptor(version, nodeId, pid, dataDir, httpUrl, newRole, hostname, url, until);
+        return new NodeDescriptor(version, nodeId, pid, dataDir, httpUrl, newRole, hostname, url, until, retentionMillis);
     }
 
     /** Why this process may not commit now, or null when it may (role primary, fence ahead, node alive). */
