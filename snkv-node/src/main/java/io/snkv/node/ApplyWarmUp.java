@@ -31,8 +31,10 @@ final class ApplyWarmUp {
     /**
      * Commits values into one store with change capture and applies each captured file to a second store,
      * until {@code rounds} commits or {@code budgetMillis} have passed.
+     *
+     * @return how many commits were captured and applied
      */
-    static void run(Path tmpDir, int rounds, long budgetMillis) {
+    static int run(Path tmpDir, int rounds, long budgetMillis) {
         long start = System.nanoTime();
         long deadline = start + budgetMillis * 1_000_000L;
         Path dir = null;
@@ -59,6 +61,7 @@ final class ApplyWarmUp {
             deleteTree(dir);
         }
         LOG.debug("apply warm-up: {} commits in {} ms", done, (System.nanoTime() - start) / 1_000_000);
+        return done;
     }
 
     /** Half repetitive, half random bytes: b-tree pages of real values compress about that well. */

@@ -1,0 +1,32 @@
+package io.snkv.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApplyWarmUpTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void appliesEveryRoundAndLeavesNothingBehind() throws Exception {
+        assertThat(ApplyWarmUp.run(tmp, 12, 60_000)).isEqualTo(12);
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
+    void stopsAtItsTimeBudget() {
+        assertThat(ApplyWarmUp.run(tmp, Integer.MAX_VALUE, 0)).isZero();
+    }
+
+    @Test
+    void aDirectoryItCannotUseCostsOnlyTheWarmUp() {
+        assertThat(ApplyWarmUp.run(tmp.resolve("missing"), 5, 60_000)).isZero();
+    }
+}
