@@ -49,6 +49,8 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
     private String mark;
     /** What the next {@link #prepare} records instead of encoding the transaction's pages. */
     private Pending planned;
+    /** Whether this connection has compared the log's boot with this one (see {@link PowerLossCheck}). */
+    private boolean bootChecked;
 
     /** One commit's record, between {@link #prepare} and {@link #committed}. */
     record Pending(Path file, LtxPosition after, boolean snapshot, boolean written, int[] pgnos, long[] newSums,
@@ -139,6 +141,12 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
         for (Path tmp : dir.tempFiles()) {
             dir.delete(tmp); // only the lock holder writes them: these are a dead writer's
         }
+        if (!bootChecked) {
+            bootChecked = true;
+            if (recoverAfterPowerLoss(t, base)) {
+                return false;
+            }
+        }
         LtxPosition recorded = dir.readPosition();
         TreeMap<Long, LtxFileName.TxidRange> files = null;
         if (recorded == null) {
@@ -194,6 +202,71 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
                 hex(recorded.checksum()), Long.toUnsignedString(next));
         writeSnapshotRecord(t, next, base);
         return false;
+    }
+
+    /**
+     * Once per connection, before anything else: a log last opened in another boot, without a clean stop,
+     * is checked against the database (see {@link PowerLossCheck}). When the database equals file k the
+     * files above k (lost from the database, or torn) are deleted; when it equals none, the log gets a
+     * snapshot above every TXID it has used. The clean-stop marker is removed either way, durably.
+     *
+     * @return whether it checked (the log and the database then agree)
+     */
+    private boolean recoverAfterPowerLoss(WriteTxn t, String base) throws IOException {
+        String boot = PowerLossCheck.currentBootId();
+        if (boot == null) {
+            return false;
+        }
+        String recordedBoot = dir.readBoot();
+        boolean clean = dir.cleanStopMarked();
+        if (clean) {
+            dir.clearCleanStop();
+        }
+        boolean check = PowerLossCheck.needed(recordedBoot, boot, clean);
+        if (check) {
+            LtxPosition recorded = dir.readPosition();
+            TreeMap<Long, LtxFileName.TxidRange> files = dir.files();
+            if (t.pageCount() == 0) {
+                LOG.warn("{}: empty after an unclean stop in an earlier boot; its change log starts again",
+                        t.pager().path());
+                removeAllExcept(null);
+                setPosition(LtxPosition.ZERO, base);
+                dir.writePosition(LtxPosition.ZERO);
+                dir.writeMark(base);
+            } else {
+                long actual = checksumOf(t);
+                java.util.Optional<LtxFileName.TxidRange> k = PowerLossCheck.fileMatching(dir, actual);
+                if (k.isPresent()) {
+                    long at = k.get().maxTxid();
+                    for (LtxFileName.TxidRange r : files.tailMap(at, false).values()) {
+                        dir.delete(dir.file(r.minTxid(), r.maxTxid()));
+                    }
+                    LOG.warn("{}: after an unclean stop in an earlier boot the database is at TXID {}; {} later "
+                            + "log file(s) removed", t.pager().path(), Long.toUnsignedString(at), files.tailMap(at, false).size());
+                    setPosition(new LtxPosition(at, actual), base);
+                    dir.writePosition(pos);
+                    dir.writeMark(base);
+                } else {
+                    long highest = files.isEmpty() ? 0 : files.lastKey();
+                    if (recorded != null && Long.compareUnsigned(recorded.txid(), highest) > 0) {
+                        highest = recorded.txid();
+                    }
+                    LOG.warn("{}: after an unclean stop in an earlier boot the database (checksum {}) matches no log "
+                            + "file; logging a snapshot at TXID {}", t.pager().path(), hex(actual),
+                            Long.toUnsignedString(highest + 1));
+                    writeSnapshotRecord(t, highest + 1, base); // replaces every older file
+                }
+            }
+        }
+        if (!boot.equals(recordedBoot)) {
+            try {
+                dir.writeBoot(boot);
+            } catch (IOException e) {
+                // Costs only a second check at the next open.
+                LOG.debug("could not record the boot ID in {}: {}", dir.stateDir(), e.toString());
+            }
+        }
+        return check;
     }
 
     /** Commits the log's highest file again (see the package documentation: correct from either side of it). */
@@ -445,6 +518,9 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
         if (markBefore != null && markBefore.equals(mark) && markAfter != null) {
             try {
                 dir.writeMark(markAfter);
+                if (syncLevel != SyncLevel.OFF) {
+                    dir.markCleanStop(); // the final checkpoint flushed the database (REPLICATION.md 5.3)
+                }
             } catch (IOException e) {
                 LOG.debug("could not record the mark after the final checkpoint: {}", e.toString());
             }

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * rewritten in place, from offset 0, by the one writer holding the write lock: replacing them by a rename
  * costs about a millisecond a commit on ext4 (a rename over an existing file flushes it), and a reader
  * that finds either one unreadable or torn treats it as missing, which the protocol allows (the log decides).
- * Thread-safe.
+ * {@code boot} names the machine boot the log was last opened in and {@code clean} marks a clean stop (see
+ * {@link PowerLossCheck}). Thread-safe.
  */
 final class LogDirectory implements AutoCloseable {
     static final String TMP = ".tmp";
@@ -98,6 +99,47 @@ final class LogDirectory implements AutoCloseable {
         }
         byte[] b = ((mark == null ? "" : mark) + "\n").getBytes(StandardCharsets.US_ASCII);
         markFile.write(0, b, 0, b.length);
+    }
+
+    /** The boot ID recorded at the last open, or null. */
+    String readBoot() throws IOException {
+        String s = readSmall(state.resolve("boot"));
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    void writeBoot(String bootId) throws IOException {
+        byte[] b = (bootId + "\n").getBytes(StandardCharsets.US_ASCII);
+        try (StorageFile f = storage.open(state.resolve("boot"), false, true)) {
+            f.write(0, b, 0, b.length);
+            f.truncate(b.length);
+        }
+    }
+
+    boolean cleanStopMarked() {
+        return storage.exists(state.resolve("clean"));
+    }
+
+    /**
+     * Marks a clean stop: {@code pos} and {@code mark} synced, then the marker created and synced, so that
+     * a marker found after a power loss vouches for both.
+     */
+    synchronized void markCleanStop() throws IOException {
+        if (posFile != null) {
+            posFile.sync();
+        }
+        if (markFile != null) {
+            markFile.sync();
+        }
+        try (StorageFile f = storage.open(state.resolve("clean"), false, true)) {
+            f.sync();
+        }
+        storage.syncDirectory(state);
+    }
+
+    /** Removes the clean-stop marker durably, before this process writes anything a power loss could take. */
+    void clearCleanStop() throws IOException {
+        storage.delete(state.resolve("clean"));
+        storage.syncDirectory(state);
     }
 
     @Override

@@ -41,8 +41,13 @@
  * the rename, the log is one file ahead and the next open or writer rolls it forward; after the commit,
  * {@code pos} is behind and the same roll forward is a no-op on content. No committed transaction lacks its
  * file and no published file stays without its transaction. A power loss at NORMAL or OFF can cut the log
- * and the WAL at different points; the mark and checksum comparison then logs a snapshot (a full-checksum
- * check at open after an unclean shutdown is the node's job).
+ * and the database at different points, and can tear a file written after the last flush: the log records
+ * the machine's boot ID ({@code boot}) and, when the last connection closes a WAL database after its final
+ * checkpoint at NORMAL or FULL, a clean-stop marker ({@code clean}, removed durably at the next open). The
+ * first writer in a new boot without that marker checksums the database and looks for the highest file it
+ * equals, every file below verified whole: the files above are removed; when none matches, a snapshot
+ * above every TXID used is logged ({@link io.snkv.internal.capture.PowerLossCheck}). Rollback-journal
+ * databases never get the marker, so they are checked after every reboot: one checksum.
  *
  * <h2>Applying</h2>
  * {@link io.snkv.internal.capture.LtxApply} decodes a file into one write transaction (pages as given,
