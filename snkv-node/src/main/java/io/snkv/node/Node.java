@@ -92,6 +92,7 @@ public final class Node implements AutoCloseable {
                     if (d.exists()) {
                         d.store(4096);
                     }
+                    announced.put(name, d.position()); // events are for commits from now on
                 }
             }
         }
@@ -166,20 +167,44 @@ public final class Node implements AutoCloseable {
         if (!DatabaseName.isValid(name)) {
             return;
         }
-        LtxPosition p = database(name).position();
-        if (p.txid() > 0 && !p.equals(announced.put(name, p))) {
-            events.tx(name, p, System.currentTimeMillis());
-            metrics.transaction(name, "local", p);
-        }
         for (ChangeSet s : subscribers) {
             s.mark(name);
+        }
+        announce(name);
+    }
+
+    /**
+     * One tx event and one count per commit since the last announced position, read from the log: notices
+     * coalesce (a commit's notice may arrive after the next commit), events do not.
+     */
+    private void announce(String name) {
+        synchronized (announced) {
+            ReplicatedDatabase d = database(name);
+            LtxPosition p = d.position();
+            LtxPosition last = announced.get(name);
+            if (p.txid() == 0 || p.equals(last)) {
+                return;
+            }
+            announced.put(name, p);
+            // A database that appeared since the start is announced from its first commit (see startUp).
+            long from = last == null ? 1 : Long.compareUnsigned(last.txid(), p.txid()) >= 0 ? p.txid() : last.txid() + 1;
+            from = Math.max(from, p.txid() - NodeEvents.QUEUE + 1); // a subscriber could not take more
+            for (long t = from; t <= p.txid(); t++) {
+                LtxFileFacts facts = d.logFileFactsEndingAt(t);
+                if (facts == null && t < p.txid()) {
+                    continue; // removed by retention already
+                }
+                LtxPosition at = facts != null ? facts.after() : p;
+                events.tx(name, at, facts, facts != null ? facts.header().timestamp() : System.currentTimeMillis());
+                metrics.transaction(name, "local", at);
+            }
         }
     }
 
     /** A replica applied a file: one tx event. */
-    void applied(String name, LtxPosition p, long ltxTimestamp) {
-        events.tx(name, p, ltxTimestamp);
-        metrics.transaction(name, "replicated", p);
+    void applied(String name, LtxFileFacts facts) {
+        events.tx(name, facts.after(), facts, facts.header().timestamp());
+        metrics.transaction(name, "replicated", facts.after());
     }
 
     NodeMetrics metrics() {
@@ -296,6 +321,11 @@ public final class Node implements AutoCloseable {
             v.put("name", d.name());
             v.put("txid", String.format("%016x", p.txid()));
             v.put("checksum", String.format("%016x", p.checksum()));
+            LtxFileFacts newest = p.txid() == 0 ? null : d.logFileFactsEndingAt(p.txid());
+            if (newest != null) {
+                v.put("pageSize", newest.header().pageSize());
+                v.put("commit", newest.header().commit());
+            }
             v.put("ltxFiles", files[0]);
             v.put("invalid", false);
             dbs.put(d.name(), v);

@@ -42,13 +42,18 @@ final class NodeEvents {
         subscribers.remove(s);
     }
 
-    void tx(String db, LtxPosition p, long timestampMs) {
+    /** One transaction; {@code facts} (its log file) gives page size and commit, when the file is at hand. */
+    void tx(String db, LtxPosition p, LtxFileFacts facts, long timestampMs) {
         if (subscribers.isEmpty()) {
             return;
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("txID", String.format("%016x", p.txid()));
         data.put("postApplyChecksum", String.format("%016x", p.checksum()));
+        if (facts != null) {
+            data.put("pageSize", facts.header().pageSize());
+            data.put("commit", facts.header().commit());
+        }
         data.put("timestamp", Instant.ofEpochMilli(timestampMs).toString());
         String line = line("tx", db, data);
         for (Subscriber s : subscribers) {

@@ -87,6 +87,18 @@ public final class ReplicatedDatabase implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The header and trailer facts of the log file ending at {@code txid}, or null when there is none (or it is unreadable). */
+    LtxFileFacts logFileFactsEndingAt(long txid) {
+        for (Path p : new Path[] {ltxDir.resolve(LtxFileName.format(txid, txid)), ltxDir.resolve(LtxFileName.format(1, txid))}) {
+            try {
+                return LtxFileFacts.read(p);
+            } catch (IOException | RuntimeException e) {
+                // not this one (or removed meanwhile)
+            }
+        }
+        return null;
+    }
+
     /** How many log files, and their bytes, for /debug/vars and /metrics. */
     public long[] logFilesAndBytes() {
         long n = 0;

@@ -183,8 +183,9 @@ final class StreamClient implements AutoCloseable {
                 LtxPosition at = db.apply(spool);
                 LOG.debug("applied {} {} bytes for {}: now at {}", f.type(), f.fileLength(), f.name(), at);
                 resync.remove(f.name());
-                lastAppliedTimestamp = LtxFileFacts.read(spool).header().timestamp();
-                node.applied(f.name(), at, lastAppliedTimestamp);
+                LtxFileFacts facts = LtxFileFacts.read(spool);
+                lastAppliedTimestamp = facts.header().timestamp();
+                node.applied(f.name(), facts);
                 node.metrics().ltxBytes.labelValues(f.name(), "received").inc(f.fileLength());
                 if (f instanceof Frame.Snapshot) {
                     node.metrics().snapshotsReceived.labelValues(f.name()).inc();

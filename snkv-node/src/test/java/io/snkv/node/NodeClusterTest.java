@@ -208,4 +208,36 @@ class NodeClusterTest {
             p.close();
         }
     }
+
+    @Test
+    void commitsTheNodeHearsOfLateStillGetOneTxEventEachInTxidOrder() throws Exception {
+        Node p = Node.start(primary(dir));
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            var ndjson = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(p.httpUrl() + "/events")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            var lines = ndjson.body().iterator();
+            assertThat(lines.next()).startsWith("{\"type\":\"init\"");
+            // Capture into the node's log without the node's notices (as a lost or late HTTP notice would leave it).
+            try (KVStore s = KVStore.open(dir.resolve("mnt1/c.db"), KVStoreConfig.builder().changeCapture(dir.resolve("data1")).build())) {
+                for (int i = 0; i < 40; i++) {
+                    s.put("k" + i, "v" + i);
+                }
+            }
+            p.changed("c.db"); // one notice for 41 commits
+            long last = p.position("c.db").txid();
+            assertThat(last).isEqualTo(41);
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (long want = 1; want <= last; want++) {
+                var e = json.readTree(lines.next());
+                assertThat(e.get("type").asText()).isEqualTo("tx");
+                assertThat(e.get("data").get("txID").asText()).isEqualTo(String.format("%016x", want));
+                assertThat(e.get("data").get("pageSize").asInt()).isEqualTo(4096);
+                assertThat(e.get("data").get("commit").asLong()).isPositive();
+            }
+            assertThat(p.debugVars()).contains("\"pageSize\":4096");
+        } finally {
+            p.close();
+        }
+    }
 }
