@@ -32,6 +32,9 @@ final class MountCommand extends ToolCommand {
     @Option(names = "-no-expand-env", description = "do not expand $VAR and ${...} in the configuration")
     private boolean noExpandEnv;
 
+    @Option(names = "-debug", description = "debug logging (as log.debug: true)")
+    private boolean debug;
+
     @Option(names = {"-tracing", "-fuse.debug", "-skip-unmount"}, hidden = true, description = "ignored (LiteFS's FUSE flags)")
     private boolean ignored;
 
@@ -49,23 +52,36 @@ final class MountCommand extends ToolCommand {
         } catch (NodeConfigException e) {
             throw new CommandFailure(e.getMessage());
         }
+        if (debug) {
+            cfg = cfg.withLogDebug(true);
+        }
+        NodeLogging.configure(cfg.log()); // before the first logger exists
         for (String w : cfg.warnings()) {
             err().println("warning: " + w);
         }
-        if (cfg.lease().type() != LeaseType.STATIC) {
-            throw new CommandFailure("lease.type: " + cfg.lease().type().toString().toLowerCase(java.util.Locale.ROOT)
-                    + " is not supported yet: this version runs the static lease only");
-        }
         boolean primary = cfg.lease().candidate();
-        NodeSettings settings = new NodeSettings(cfg.fuse().dir(), cfg.data().dir(), cfg.http().host(), cfg.http().port(),
-                cfg.lease().hostname(), cfg.lease().advertiseUrl(), primary,
-                primary ? null : cfg.lease().hostname(), primary ? null : cfg.lease().advertiseUrl(),
-                cfg.data().retention(), cfg.lease().reconnectDelay(), cfg.lease().databases());
         Node node;
         try {
+            if (cfg.lease().type() != LeaseType.STATIC) {
+                throw new CommandFailure("lease.type: " + cfg.lease().type().toString().toLowerCase(java.util.Locale.ROOT)
+                        + " is not supported yet: this version runs the static lease only");
+            }
+            NodeSettings settings = new NodeSettings(cfg.fuse().dir(), cfg.data().dir(), cfg.http().host(), cfg.http().port(),
+                    cfg.lease().hostname(), cfg.lease().advertiseUrl(), primary,
+                    primary ? null : cfg.lease().hostname(), primary ? null : cfg.lease().advertiseUrl(),
+                    cfg.data().retention(), cfg.lease().reconnectDelay(), cfg.lease().databases(),
+                    cfg.data().retentionMonitorInterval(), cfg.snapshotTimeout().orElse(java.time.Duration.ZERO),
+                    cfg.strictVerify());
             node = Node.start(settings);
-        } catch (IOException e) {
-            throw new CommandFailure(e.getMessage());
+        } catch (IOException | CommandFailure e) {
+            if (cfg.exitOnError()) {
+                throw e instanceof CommandFailure f ? f : new CommandFailure(e.getMessage());
+            }
+            // exit-on-error: false keeps the process up for debugging, as LiteFS does.
+            err().println("snkv mount: " + e.getMessage());
+            err().println("snkv mount: exit-on-error is false: staying up until stopped");
+            new CountDownLatch(1).await();
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -55,4 +55,36 @@ class MountCommandTest {
             assertThat(r.err()).contains(Integer.toString(taken.getLocalPort()));
         }
     }
+
+    @Test
+    void exitOnErrorFalseKeepsAFailedNodeUpForDebugging() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path cfg = dir.resolve("node.yml");
+            Files.writeString(cfg, base(dir) + "exit-on-error: false\nhttp:\n  addr: \"127.0.0.1:" + taken.getLocalPort()
+                    + "\"\nlease:\n  type: static\n  candidate: true\n  advertise-url: http://127.0.0.1:1\n");
+            Path err = dir.resolve("err.txt");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "mount", "-debug", "-config", cfg.toString())
+                    .redirectErrorStream(true).redirectOutput(err.toFile()).start();
+            try {
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!Files.readString(err).contains("staying up") && p.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(Files.readString(err)).contains(Integer.toString(taken.getLocalPort())).contains("staying up");
+                assertThat(p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)).as("still running").isFalse();
+            } finally {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
+    void debugIsAcceptedAndABadConfigurationStillExitsOne() throws IOException {
+        Path cfg = dir.resolve("node.yml");
+        Files.writeString(cfg, base(dir) + "lease:\n  type: static\n  candiate: true\n");
+        CliRun r = CliRun.of("mount", "-debug", "-config", cfg.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("candiate");
+    }
 }

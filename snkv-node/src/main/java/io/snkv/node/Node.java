@@ -41,6 +41,12 @@ public final class Node implements AutoCloseable {
     /** The last position announced per database (primary), so each commit is one tx event. */
     private final Map<String, LtxPosition> announced = new ConcurrentHashMap<>();
     private final StreamServer streams;
+    /** strict-verify's checks, one at a time (see {@link #verifyQuietly}). */
+    private final java.util.concurrent.ExecutorService verifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "snkv-node-verify");
+        t.setDaemon(true);
+        return t;
+    });
     private final Server http;
     private final Thread watcher;
     private volatile NodeDescriptor descriptor;
@@ -154,7 +160,7 @@ public final class Node implements AutoCloseable {
     /** The database called {@code name}, created on first use. */
     ReplicatedDatabase database(String name) {
         return databases.computeIfAbsent(name, n -> new ReplicatedDatabase(n, settings.servedDir(), settings.dataDir(),
-                settings.retention()));
+                settings.retention(), settings.retentionInterval()));
     }
 
     /** Every database this node knows, by name. */
@@ -199,6 +205,23 @@ public final class Node implements AutoCloseable {
                 metrics.transaction(name, "local", at);
             }
         }
+        if (settings.strictVerify()) {
+            verifier.submit(() -> verifyQuietly(name));
+        }
+    }
+
+    /** strict-verify on the primary: the database against its position after each commit notice, off the notice's thread. */
+    private void verifyQuietly(String name) {
+        try {
+            if (!database(name).verify()) {
+                LOG.error("strict-verify: {} does not match its position {} (a change that bypassed the log, or damage)",
+                        name, database(name).position());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("strict-verify of {} failed: {}", name, e.toString());
+        }
     }
 
     /** A replica applied a file: one tx event. */
@@ -209,6 +232,10 @@ public final class Node implements AutoCloseable {
 
     NodeMetrics metrics() {
         return metrics;
+    }
+
+    Map<String, Long> replicaLagTransactions() {
+        return isPrimary() ? streams.lagTransactions() : Map.of();
     }
 
     int replicaCount() {
@@ -327,7 +354,7 @@ public final class Node implements AutoCloseable {
                 v.put("commit", newest.header().commit());
             }
             v.put("ltxFiles", files[0]);
-            v.put("invalid", false);
+            v.put("invalid", d.isInvalid());
             dbs.put(d.name(), v);
         }
         line(b, "dbs", dbs);
@@ -374,6 +401,7 @@ public final class Node implements AutoCloseable {
             client.close();
         }
         watcher.interrupt();
+        verifier.shutdownNow();
         try {
             if (descriptor != null) {
                 descriptor.withRole("none", descriptor.primaryHostname(), descriptor.primaryUrl(), 0).writeTo(settings.servedDir());

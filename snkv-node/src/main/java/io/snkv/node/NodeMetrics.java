@@ -24,6 +24,7 @@ final class NodeMetrics {
     final Counter snapshotsReceived;
     final Counter streamErrors;
     final Counter reconnects;
+    final Counter leaseRenewals;
 
     NodeMetrics(Node node) {
         GaugeWithCallback.builder().name("snkv_node_is_primary").help("1 while this node holds the lease")
@@ -45,6 +46,23 @@ final class NodeMetrics {
                     Double lag = node.lagSeconds();
                     cb.call(lag == null ? Double.POSITIVE_INFINITY : lag);
                 }).register(registry);
+        GaugeWithCallback.builder().name("snkv_db_invalid").help("1 while a database fails verification against its position")
+                .labelNames("db")
+                .callback(cb -> node.databases().forEach((name, d) -> cb.call(d.isInvalid() ? 1 : 0, name))).register(registry);
+        GaugeWithCallback.builder().name("snkv_db_lag_seconds").help("replica: apply time minus the last applied file's timestamp")
+                .labelNames("db")
+                .callback(cb -> node.databases().forEach((name, d) -> cb.call(d.applyLagSeconds(), name))).register(registry);
+        GaugeWithCallback.builder().name("snkv_lease_state").help("1 for the lease's current state").labelNames("type", "state")
+                .callback(cb -> {
+                    cb.call(node.isPrimary() ? 1 : 0, "static", "primary");
+                    cb.call(node.isPrimary() || node.isClosed() ? 0 : 1, "static", "replica");
+                    cb.call(node.isClosed() ? 1 : 0, "static", "none");
+                }).register(registry);
+        GaugeWithCallback.builder().name("snkv_replica_lag_transactions").help("primary: TXIDs not yet sent, max over replicas")
+                .labelNames("db")
+                .callback(cb -> node.replicaLagTransactions().forEach((name, lag) -> cb.call(lag, name))).register(registry);
+        leaseRenewals = Counter.builder().name("snkv_lease_renewals_total").help("lease renewals (a static lease has none)")
+                .labelNames("result").register(registry);
         transactions = Counter.builder().name("snkv_transactions_total").help("commits seen or applied")
                 .labelNames("db", "source").register(registry);
         ltxBytes = Counter.builder().name("snkv_ltx_bytes_total").help("LTX bytes").labelNames("db", "direction")

@@ -30,15 +30,22 @@ public final class ReplicatedDatabase implements AutoCloseable {
     private final Path stateDir;
     private final Path ltxDir;
     private final Duration retention;
+    private final Duration retentionInterval;
     private KVStore store;
+    /** The database failed verification against its position (REPLICATION.md 5.3); cleared when it passes. */
+    private volatile boolean invalid;
+    /** When the last received file was applied, and the timestamp in its header (replica; ms). */
+    private volatile long appliedAt;
+    private volatile long appliedTimestamp;
 
-    ReplicatedDatabase(String name, Path servedDir, Path dataDir, Duration retention) {
+    ReplicatedDatabase(String name, Path servedDir, Path dataDir, Duration retention, Duration retentionInterval) {
         this.name = name;
         this.file = servedDir.resolve(name);
         this.dataDir = dataDir;
         this.stateDir = dataDir.resolve("dbs").resolve(name);
         this.ltxDir = stateDir.resolve("ltx");
         this.retention = retention;
+        this.retentionInterval = retentionInterval;
     }
 
     public String name() {
@@ -120,9 +127,52 @@ public final class ReplicatedDatabase implements AutoCloseable {
     synchronized KVStore store(int pageSizeIfNew) {
         if (store == null) {
             store = KVStore.open(file, KVStoreConfig.builder().changeCapture(dataDir).captureRetention(retention)
+                    .captureRetentionInterval(retentionInterval)
                     .pageSize(pageSizeIfNew).busyTimeout(Duration.ofSeconds(10)).build());
         }
         return store;
+    }
+
+    public boolean isInvalid() {
+        return invalid;
+    }
+
+    void setInvalid(boolean invalid) {
+        this.invalid = invalid;
+    }
+
+    /** Seconds from the last applied file's timestamp to its apply ({@code snkv_db_lag_seconds}); 0 before any. */
+    double applyLagSeconds() {
+        return appliedAt == 0 ? 0 : Math.max(0, appliedAt - appliedTimestamp) / 1000.0;
+    }
+
+    void recordApply(long ltxTimestamp) {
+        appliedTimestamp = ltxTimestamp;
+        appliedAt = System.currentTimeMillis();
+    }
+
+    /**
+     * Checks the database against its position: a full checksum from one read transaction. A commit can land
+     * between the checksum and the position read (its position file is written just after it), so a mismatch
+     * counts only when it repeats with the position unchanged.
+     *
+     * @return whether the database is where its position says
+     */
+    synchronized boolean verify() throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            LtxPosition before = position();
+            long c = store(4096).checksum();
+            LtxPosition after = position();
+            if (c == before.checksum() || c == after.checksum()) {
+                invalid = false;
+                return true;
+            }
+            if (attempt >= 3 && before.equals(after)) {
+                invalid = true;
+                return false;
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Whether the database file exists in the served directory. */

@@ -123,11 +123,16 @@ final class StreamClient implements AutoCloseable {
 
     /** One connection: returns whether it reached READY (then the backoff resets). */
     private boolean streamOnce() throws IOException, InterruptedException {
+        java.util.List<String> filter = node.settings().databases();
         SortedMap<String, LtxPosition> local = node.positions();
         for (String name : resync) {
             local.put(name, LtxPosition.ZERO);
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(primaryUrl + "/stream"))
+        if (!filter.isEmpty()) {
+            local.keySet().retainAll(filter); // lease.databases: only these are asked for (REPLICATION.md 2.1)
+        }
+        String query = filter.isEmpty() ? "" : "?filter=" + String.join(",", filter);
+        HttpRequest req = HttpRequest.newBuilder(URI.create(primaryUrl + "/stream" + query))
                 .header("Snkv-Node-Id", node.nodeIdHex())
                 .header("Snkv-Stream-Version", "1")
                 .header("Content-Type", "application/octet-stream")
@@ -185,6 +190,14 @@ final class StreamClient implements AutoCloseable {
                 resync.remove(f.name());
                 LtxFileFacts facts = LtxFileFacts.read(spool);
                 lastAppliedTimestamp = facts.header().timestamp();
+                db.recordApply(lastAppliedTimestamp);
+                if (node.settings().strictVerify() && !verified(db)) {
+                    LOG.error("strict-verify: {} after applying TXID {} does not match its position {}; asking for a snapshot",
+                            f.name(), Long.toUnsignedString(at.txid()), at);
+                    node.metrics().streamErrors.labelValues("replica", "verify").inc();
+                    resync.add(f.name());
+                    throw new IOException("reconnecting for a snapshot of " + f.name() + " after a failed verification");
+                }
                 node.applied(f.name(), facts);
                 node.metrics().ltxBytes.labelValues(f.name(), "received").inc(f.fileLength());
                 if (f instanceof Frame.Snapshot) {
@@ -198,6 +211,15 @@ final class StreamClient implements AutoCloseable {
             }
         } finally {
             Files.deleteIfExists(spool);
+        }
+    }
+
+    private static boolean verified(ReplicatedDatabase db) {
+        try {
+            return db.verify();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true; // stopping
         }
     }
 

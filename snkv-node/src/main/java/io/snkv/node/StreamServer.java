@@ -57,6 +57,18 @@ final class StreamServer {
         return out;
     }
 
+    /** Per database, the most TXIDs any connected replica has not been sent yet. */
+    Map<String, Long> lagTransactions() {
+        Map<String, Long> out = new TreeMap<>();
+        for (ReplicaStream r : live.values()) {
+            for (Map.Entry<String, LtxPosition> e : r.sent.entrySet()) {
+                long lag = Math.max(0, node.database(e.getKey()).position().txid() - e.getValue().txid());
+                out.merge(e.getKey(), lag, Math::max);
+            }
+        }
+        return out;
+    }
+
     void handle(Request request, Response response, Callback callback) {
         if (!node.isPrimary()) {
             NodeHttpApi.error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not primary");
@@ -160,14 +172,7 @@ final class StreamServer {
                     break;
                 }
                 if (dirty.isEmpty()) {
-                    SortedMap<String, LtxPosition> p = new TreeMap<>();
-                    node.positions().forEach((k, v) -> {
-                        if (wanted(k) && v.txid() > 0) {
-                            p.put(k, v);
-                        }
-                    });
-                    w.writeHeartbeat(System.currentTimeMillis(), p);
-                    node.metrics().framesSent.labelValues("heartbeat").inc();
+                    heartbeat(w);
                     continue;
                 }
                 for (String name : dirty) {
@@ -245,6 +250,17 @@ final class StreamServer {
             }
         }
 
+        private void heartbeat(FrameWriter w) throws IOException {
+            SortedMap<String, LtxPosition> p = new TreeMap<>();
+            node.positions().forEach((k, v) -> {
+                if (wanted(k) && v.txid() > 0) {
+                    p.put(k, v);
+                }
+            });
+            w.writeHeartbeat(System.currentTimeMillis(), p);
+            node.metrics().framesSent.labelValues("heartbeat").inc();
+        }
+
         /** Sends a snapshot file from the log, if it is still there and not above the position. */
         private boolean sendLoggedSnapshot(FrameWriter w, String name, Path file, LtxPosition p) throws IOException {
             LtxFileFacts facts;
@@ -253,7 +269,7 @@ final class StreamServer {
                 if (Long.compareUnsigned(facts.header().maxTxid(), p.txid()) > 0) {
                     return false;
                 }
-                w.writeSnapshot(name, Files.size(file), in);
+                w.writeSnapshot(name, Files.size(file), SnapshotDeadline.wrap(in, node.settings().snapshotTimeout()));
                 countSnapshot(name, Files.size(file));
             } catch (java.nio.file.NoSuchFileException e) {
                 return false; // removed by retention or replaced by a newer snapshot meanwhile
@@ -267,11 +283,14 @@ final class StreamServer {
             Path spool = Files.createTempFile(node.settings().dataDir().resolve("tmp"), db.name() + "-", ".snapshot");
             try {
                 LtxPosition at;
-                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(spool), 1 << 16)) {
+                // A large database takes a while to copy: the replica hears a HEARTBEAT every second meanwhile
+                // (REPLICATION.md 2.4), or it would take the silence for a dead connection.
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(spool), 1 << 16);
+                     HeartbeatsWhile beats = new HeartbeatsWhile(() -> heartbeat(w))) {
                     at = db.writeSnapshot(out);
                 }
                 try (InputStream in = Files.newInputStream(spool)) {
-                    w.writeSnapshot(db.name(), Files.size(spool), in);
+                    w.writeSnapshot(db.name(), Files.size(spool), SnapshotDeadline.wrap(in, node.settings().snapshotTimeout()));
                 }
                 countSnapshot(db.name(), Files.size(spool));
                 sent.put(db.name(), at);
