@@ -41,7 +41,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
     private final Clock clock;
     private final PageChecksums sums = new PageChecksums();
     /** Log files renamed into place but not fsynced yet (sync level NORMAL). Guarded by this. */
-    private final List<Path> unsynced = new ArrayList<>();
+    private final java.util.Set<Path> unsynced = new java.util.LinkedHashSet<>();
 
     // Guarded by the write lock (and this, for readers of the position).
     private LtxPosition pos = LtxPosition.ZERO;
