@@ -87,4 +87,15 @@ class MountCommandTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("candiate");
     }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedIsNamed() throws IOException {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "not a directory");
+        CliRun r = mount("fuse:\n  dir: " + dir.resolve("mnt") + "\ndata:\n  dir: " + file.resolve("data")
+                + "\nlease:\n  type: static\n  candidate: true\n  advertise-url: http://127.0.0.1:1\nhttp:\n  addr: \"127.0.0.1:0\"\n");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains(file.toString());
+        assertThat(r.err().trim().lines().filter(l -> !l.startsWith("warning")).count()).as(r.toString()).isEqualTo(1);
+    }
 }
