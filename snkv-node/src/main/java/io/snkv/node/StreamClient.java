@@ -43,6 +43,7 @@ final class StreamClient implements AutoCloseable {
     private final Thread thread;
     /** Databases whose last file did not apply: reported as (0, 0) so the primary sends a snapshot. */
     private final Set<String> resync = ConcurrentHashMap.newKeySet();
+    private final DamagedFiles damaged = new DamagedFiles();
     private volatile boolean closed;
     private volatile boolean ready;
     private volatile boolean connected;
@@ -188,6 +189,7 @@ final class StreamClient implements AutoCloseable {
                 LtxPosition at = db.apply(spool);
                 LOG.debug("applied {} {} bytes for {}: now at {}", f.type(), f.fileLength(), f.name(), at);
                 resync.remove(f.name());
+                damaged.applied(f.name());
                 LtxFileFacts facts = LtxFileFacts.read(spool);
                 lastAppliedTimestamp = facts.header().timestamp();
                 db.recordApply(lastAppliedTimestamp);
@@ -204,6 +206,14 @@ final class StreamClient implements AutoCloseable {
                     node.metrics().snapshotsReceived.labelValues(f.name()).inc();
                 }
             } catch (KVException e) {
+                if (e.code() == io.snkv.ErrorCode.CORRUPT) {
+                    // A damaged file (REPLICATION.md 2.5): fetch it again; the third failure at one position resyncs.
+                    node.metrics().streamErrors.labelValues("replica", "corrupt").inc();
+                    if (!damaged.thirdAt(f.name(), db.position())) {
+                        LOG.warn("{} for {} is damaged ({}); fetching it again", f.type(), f.name(), e.getMessage());
+                        throw new IOException("reconnecting after a damaged file for " + f.name(), e);
+                    }
+                }
                 LOG.warn("{} from the primary did not apply to {}: {}; asking for a snapshot", f.type(), f.name(),
                         e.getMessage());
                 resync.add(f.name());
