@@ -154,7 +154,9 @@ final class StreamClient implements AutoCloseable {
             Thread watchdog = new Thread(() -> in.watch(SILENCE_MS), "snkv-stream-watchdog");
             watchdog.setDaemon(true);
             watchdog.start();
-            FrameReader reader = new FrameReader(in);
+            // Payloads larger than the data directory's free space are refused before they are read (REPLICATION.md 2.4).
+            java.nio.file.FileStore store = Files.getFileStore(node.settings().dataDir());
+            FrameReader reader = new FrameReader(in, store::getUsableSpace);
             for (Frame f; !closed && (f = reader.next()) != null; ) {
                 lastFrameAt = System.currentTimeMillis();
                 node.metrics().framesReceived.labelValues(f.type().label()).inc();
