@@ -69,7 +69,11 @@ final class StreamServer {
         return out;
     }
 
+    /** A stream whose writes make no progress this long is closed (REPLICATION.md 2.4); other requests idle out at 30 s. */
+    static final long WRITE_STALL_MS = 60_000;
+
     void handle(Request request, Response response, Callback callback) {
+        request.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(WRITE_STALL_MS);
         if (!node.isPrimary()) {
             NodeHttpApi.error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not primary");
             return;
