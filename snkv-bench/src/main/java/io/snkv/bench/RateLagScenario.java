@@ -70,14 +70,11 @@ final class RateLagScenario {
         }
         long end = System.nanoTime();
         ApplyTimes applied = cluster.applyTimes(0);
-        applied.awaitApplied(DATABASE, txids[count - 1], ReplicaComparison.CATCH_UP_TIMEOUT);
+        long lastApplied = applied.awaitApplied(DATABASE, txids[count - 1], ReplicaComparison.CATCH_UP_TIMEOUT);
+        long firstApplied = applied.awaitApplied(DATABASE, txids[0], ReplicaComparison.CATCH_UP_TIMEOUT);
         LatencyRecorder lags = new LatencyRecorder(count);
-        long firstApplied = 0;
-        long lastApplied = 0;
         for (int i = 0; i < count; i++) {
-            lastApplied = applied.awaitApplied(DATABASE, txids[i], ReplicaComparison.CATCH_UP_TIMEOUT);
-            firstApplied = i == 0 ? lastApplied : firstApplied;
-            lags.record(lastApplied - returned[i]);
+            lags.record(applied.awaitApplied(DATABASE, txids[i], ReplicaComparison.CATCH_UP_TIMEOUT) - returned[i]);
         }
         LatencyRecorder.Summary s = lags.summary();
         double seconds = (end - start) / 1e9;

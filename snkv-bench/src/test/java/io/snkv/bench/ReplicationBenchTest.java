@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A tiny run of every scenario, for its output's shape and the replicas' data only: the figures are parsed, never
  * compared with any speed.
  */
+@Tag("slow")
 class ReplicationBenchTest {
     @TempDir
     Path dir;
