@@ -17,6 +17,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class Node implements AutoCloseable {
     private final NodeMetrics metrics = new NodeMetrics(this);
     /** The last position announced per database (primary), so each commit is one tx event. */
     private final Map<String, LtxPosition> announced = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, LtxPosition>> appliedListeners = new CopyOnWriteArrayList<>();
     private final StreamServer streams;
     /** strict-verify's checks, one at a time (see {@link #verifyQuietly}). */
     private final java.util.concurrent.ExecutorService verifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -224,10 +226,29 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** A replica applied a file: one tx event. */
+    /** A replica applied a file: one tx event, and each {@link #onApplied} listener is told. */
     void applied(String name, LtxFileFacts facts) {
-        events.tx(name, facts.after(), facts, facts.header().timestamp());
-        metrics.transaction(name, "replicated", facts.after());
+        LtxPosition p = facts.after();
+        for (BiConsumer<String, LtxPosition> listener : appliedListeners) {
+            try {
+                listener.accept(name, p);
+            } catch (RuntimeException e) {
+                LOG.warn("an applied-file listener failed on {} at {}: {}", name, p, e.toString());
+            }
+        }
+        events.tx(name, p, facts, facts.header().timestamp());
+        metrics.transaction(name, "replicated", p);
+    }
+
+    /**
+     * On a replica, calls {@code listener} with the database name and its new position each time a file from the
+     * primary (LTX or snapshot) has been applied and is durable, i.e. as soon as {@link #position} shows it. It runs
+     * on the stream's thread before the next file is read, so it must be quick; an exception it throws is logged
+     * and ignored. Listeners stay registered until the node closes; a primary never calls them. For measurements
+     * (snkv-bench timestamps each apply) and tests; applications watch {@code GET /events}.
+     */
+    public void onApplied(BiConsumer<String, LtxPosition> listener) {
+        appliedListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     NodeMetrics metrics() {
