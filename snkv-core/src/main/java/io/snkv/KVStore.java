@@ -150,12 +150,21 @@ public final class KVStore implements AutoCloseable {
      * @return the position after the file
      */
     public LtxPosition applyLtx(Path ltxFile) {
+        return applyLtx(ltxFile, false);
+    }
+
+    /**
+     * As {@link #applyLtx(Path)}; with {@code moveIntoLog} and capture on, a file that applies is moved into
+     * the change log instead of copied (a replica's received file, which it would delete next): it is gone
+     * from {@code ltxFile} afterwards. A file that does not apply stays where it is.
+     */
+    public LtxPosition applyLtx(Path ltxFile, boolean moveIntoLog) {
         checkOpen();
         Objects.requireNonNull(ltxFile, "ltxFile");
         if (current.get() != null) {
             throw new KVException(ErrorCode.MISUSE, "cannot apply an LTX file inside a transaction");
         }
-        return guard(path, () -> db.applyLtx(ltxFile));
+        return guard(path, () -> db.applyLtx(ltxFile, moveIntoLog));
     }
 
     /**

@@ -331,4 +331,35 @@ class CaptureRecoveryTest {
             return now;
         }
     }
+
+    @Test
+    void aFileAppliedWithMoveIntoLogIsMovedThereAndAFailedOneStays() throws IOException {
+        Path source = dir.resolve("src.db");
+        try (KVStore s = KVStore.open(source, capturing(JournalMode.WAL))) {
+            s.put(b("a"), b("1"));
+            s.put(b("b"), b("2"));
+        }
+        Path scratch = Files.createDirectories(dir.resolve("received"));
+        KVStoreConfig target = KVStoreConfig.builder().changeCapture(dir.resolve("data2")).build();
+        Path targetLog = dir.resolve("data2/dbs/dst.db/ltx");
+        try (KVStore t = KVStore.open(dir.resolve("dst.db"), target)) {
+            for (long txid = 1; txid <= 3; txid++) {
+                String name = LtxFileName.format(txid == 1 ? 1 : txid, txid);
+                Path received = scratch.resolve(name + ".recv");
+                Files.copy(ltxDir("src.db").resolve(name), received);
+                if (txid == 3) {
+                    Path early = scratch.resolve("again.recv");
+                    Files.copy(received, early);
+                    Files.delete(ltxDir("src.db").resolve(name));
+                }
+                t.applyLtx(received, true);
+                assertThat(received).doesNotExist();
+                assertThat(targetLog.resolve(name)).exists();
+            }
+            assertThat(t.getString("b")).contains("2");
+            Path again = scratch.resolve("again.recv");
+            assertThatThrownBy(() -> t.applyLtx(again, true)).isInstanceOf(KVException.class);
+            assertThat(again).exists(); // a file that does not apply stays where it was
+        }
+    }
 }

@@ -63,7 +63,7 @@ public record NodeDescriptor(
         if (nowMillis >= writableUntil) {
             return "read-only: the node's lease ended at " + java.time.Instant.ofEpochMilli(writableUntil);
         }
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        if (!NodeLiveness.isAlive(pid, nowMillis)) {
             return "read-only: the node (pid " + pid + ") serving this directory is not running";
         }
         return null;

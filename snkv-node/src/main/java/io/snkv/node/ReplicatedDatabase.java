@@ -191,14 +191,13 @@ public final class ReplicatedDatabase implements AutoCloseable {
 
     /**
      * Applies a received, fully written LTX or snapshot file as one engine transaction (REPLICATION.md 3): the
-     * engine verifies it completely, checks it against the local position and commits it durably; the file
-     * joins the local log.
+     * engine verifies it completely, checks it against the local position and commits it; the file moves into
+     * the local log ({@code h} is its header, read by the caller). A file that does not apply stays where it is.
      *
      * @return the new position
      * @throws KVException when it does not apply (the caller resets the position to force a snapshot)
      */
-    public synchronized LtxPosition apply(Path received) throws IOException {
-        LtxHeader h = LtxFileFacts.read(received).header();
+    public synchronized LtxPosition apply(Path received, LtxHeader h) throws IOException {
         if (h.isSnapshot() && exists() && h.pageSize() != pageSizeOfFile()) {
             // A page size change: start over from the snapshot with a new file.
             if (store != null) {
@@ -207,7 +206,7 @@ public final class ReplicatedDatabase implements AutoCloseable {
             }
             deleteDatabaseFiles();
         }
-        return store(h.pageSize()).applyLtx(received);
+        return store(h.pageSize()).applyLtx(received, true); // the received file becomes the log's
     }
 
     private int pageSizeOfFile() throws IOException {

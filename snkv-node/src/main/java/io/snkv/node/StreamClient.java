@@ -188,11 +188,11 @@ final class StreamClient implements AutoCloseable {
             }
             ReplicatedDatabase db = node.database(f.name());
             try {
-                LtxPosition at = db.apply(spool);
+                LtxFileFacts facts = LtxFileFacts.read(spool); // before the apply moves it into the log
+                LtxPosition at = db.apply(spool, facts.header());
                 LOG.debug("applied {} {} bytes for {}: now at {}", f.type(), f.fileLength(), f.name(), at);
                 resync.remove(f.name());
                 damaged.applied(f.name());
-                LtxFileFacts facts = LtxFileFacts.read(spool);
                 lastAppliedTimestamp = facts.header().timestamp();
                 db.recordApply(lastAppliedTimestamp);
                 if (node.settings().strictVerify() && !verified(db)) {

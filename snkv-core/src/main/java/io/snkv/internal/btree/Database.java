@@ -175,8 +175,8 @@ public final class Database implements AutoCloseable {
     }
 
     /** Applies an LTX file as one write transaction (see {@link LtxApply}). */
-    public LtxPosition applyLtx(Path file) {
-        return LtxApply.apply(pager, log, file);
+    public LtxPosition applyLtx(Path file, boolean moveIntoLog) {
+        return LtxApply.apply(pager, log, file, moveIntoLog);
     }
 
     /** Writes a snapshot LTX file of the committed state (see {@link SnapshotWriter}). */

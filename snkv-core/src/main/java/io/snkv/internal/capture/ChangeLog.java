@@ -540,13 +540,18 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
 
     /**
      * Makes the next commit record {@code file} (already verified against the transaction by
-     * {@link LtxApply}) as the log's next file instead of encoding the transaction.
+     * {@link LtxApply}) as the log's next file instead of encoding the transaction: copied from
+     * {@code source}, or moved with {@code move} (a rename on one file system).
      */
-    void plan(Path source, LtxHeader h, LtxPosition after) throws IOException {
+    void plan(Path source, LtxHeader h, LtxPosition after, boolean move) throws IOException {
         Path file = dir.file(h.minTxid(), h.maxTxid());
         if (!source.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
             Path tmp = dir.tempFor(file);
-            java.nio.file.Files.copy(source, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (move) {
+                java.nio.file.Files.move(source, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                java.nio.file.Files.copy(source, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             publish(tmp, file);
         }
         planned = new Pending(file, after, h.isSnapshot(), true);

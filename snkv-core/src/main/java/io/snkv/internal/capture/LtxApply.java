@@ -40,11 +40,12 @@ public final class LtxApply {
     }
 
     /**
-     * Applies {@code file} through {@code pager}, recording it in {@code log} when the store keeps one.
+     * Applies {@code file} through {@code pager}, recording it in {@code log} when the store keeps one
+     * (moved there with {@code move}, else copied).
      *
      * @return the database's position afterwards (without a log: the file's max TXID and the checksum)
      */
-    public static LtxPosition apply(Pager pager, ChangeLog log, Path file) {
+    public static LtxPosition apply(Pager pager, ChangeLog log, Path file, boolean move) {
         LtxHeader h = readHeader(file);
         if (h.hasNoChecksum()) {
             throw new KVException(ErrorCode.ERROR, "LTX file " + file + " has no checksums; only checksummed files can be applied");
@@ -70,7 +71,7 @@ public final class LtxApply {
                     : (tx, pg) -> LtxChecksums.pageChecksum(pg, tx.committedPage(pg));
             Result r = intoTransaction(t, file, current, old);
             if (log != null) {
-                log.plan(file, h, r.after());
+                log.plan(file, h, r.after(), move);
             }
             try {
                 t.commit();
