@@ -83,9 +83,10 @@ public final class KVStore implements AutoCloseable {
         Path capture = node != null ? node.dataDir() : cfg.changeCapture();
         long nodeId = node != null ? node.nodeId() : cfg.captureNodeId();
         java.time.Duration retention = node != null ? node.retention().orElse(cfg.captureRetention()) : cfg.captureRetention();
+        int autoCheckpoint = node != null && cfg.walSizeLimit() == 0 ? node.autoCheckpointCommits() : cfg.walSizeLimit();
         Database db = guard(path, () -> Database.open(path, new Database.Settings(cfg.storage(),
                 cfg.journalMode(), cfg.syncLevel(), cfg.cacheSize(), cfg.pageSize(), cfg.readOnly(),
-                cfg.busyTimeout().toMillis(), cfg.walSizeLimit(), capture, retention,
+                cfg.busyTimeout().toMillis(), autoCheckpoint, capture, retention,
                 cfg.captureRetentionInterval(), nodeId, cfg.clock(), node)));
         return new KVStore(path, cfg, db);
     }

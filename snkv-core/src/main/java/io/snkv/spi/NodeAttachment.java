@@ -19,6 +19,15 @@ public interface NodeAttachment {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Commits between automatic checkpoints for a store that configured none ({@code walSizeLimit} 0); 0 for
+     * none. A node keeps its own connection open, so an application's connection is never the last to close
+     * and never checkpoints at close: without this the WAL would only grow.
+     */
+    default int autoCheckpointCommits() {
+        return 0;
+    }
+
     /** The node ID written into LTX headers (0 if unknown). */
     long nodeId();
 

@@ -74,6 +74,11 @@ public final class DescriptorHook implements ReplicationHook {
         }
 
         @Override
+        public int autoCheckpointCommits() {
+            return ReplicatedDatabase.AUTO_CHECKPOINT_COMMITS;
+        }
+
+        @Override
         public long nodeId() {
             try {
                 return Long.parseUnsignedLong(current.nodeId(), 16);

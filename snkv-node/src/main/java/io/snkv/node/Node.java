@@ -43,9 +43,9 @@ public final class Node implements AutoCloseable {
     private final Map<String, LtxPosition> announced = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, LtxPosition>> appliedListeners = new CopyOnWriteArrayList<>();
     private final StreamServer streams;
-    /** strict-verify's checks, one at a time (see {@link #verifyQuietly}). */
-    private final java.util.concurrent.ExecutorService verifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "snkv-node-verify");
+    /** strict-verify's checks on the primary, one at a time, off the notice's thread (see {@link #verifyQuietly}). */
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "snkv-node-background");
         t.setDaemon(true);
         return t;
     });
@@ -208,7 +208,7 @@ public final class Node implements AutoCloseable {
             }
         }
         if (settings.strictVerify()) {
-            verifier.submit(() -> verifyQuietly(name));
+            background.submit(() -> verifyQuietly(name));
         }
     }
 
@@ -422,7 +422,7 @@ public final class Node implements AutoCloseable {
             client.close();
         }
         watcher.interrupt();
-        verifier.shutdownNow();
+        background.shutdownNow();
         try {
             if (descriptor != null) {
                 descriptor.withRole("none", descriptor.primaryHostname(), descriptor.primaryUrl(), 0).writeTo(settings.servedDir());

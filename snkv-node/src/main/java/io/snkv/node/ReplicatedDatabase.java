@@ -29,6 +29,11 @@ public final class ReplicatedDatabase implements AutoCloseable {
     private final Path dataDir;
     private final Path stateDir;
     private final Path ltxDir;
+    /**
+     * The node keeps its stores open for its whole life, so they checkpoint as SQLite does on its own (about every
+     * 1,000 pages), here every 1,000 commits or applied files; else the WAL would only grow.
+     */
+    static final int AUTO_CHECKPOINT_COMMITS = 1000;
     private final Duration retention;
     private final Duration retentionInterval;
     private KVStore store;
@@ -127,7 +132,7 @@ public final class ReplicatedDatabase implements AutoCloseable {
     synchronized KVStore store(int pageSizeIfNew) {
         if (store == null) {
             store = KVStore.open(file, KVStoreConfig.builder().changeCapture(dataDir).captureRetention(retention)
-                    .captureRetentionInterval(retentionInterval)
+                    .captureRetentionInterval(retentionInterval).walSizeLimit(AUTO_CHECKPOINT_COMMITS)
                     .pageSize(pageSizeIfNew).busyTimeout(Duration.ofSeconds(10)).build());
         }
         return store;

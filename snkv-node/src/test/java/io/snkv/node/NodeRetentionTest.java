@@ -56,4 +56,23 @@ class NodeRetentionTest {
             }
         }
     }
+
+    @Test
+    void applicationsCheckpointTheirWalAsSqliteWouldOnItsOwn() throws Exception {
+        try (Node node = primary(Duration.ofMinutes(10))) {
+            Path wal = dir.resolve("mnt/app.db-wal");
+            long largest = 0;
+            try (KVStore app = KVStore.open(dir.resolve("mnt/app.db"))) {
+                for (int i = 0; i < 4 * ReplicatedDatabase.AUTO_CHECKPOINT_COMMITS; i++) {
+                    app.put("k" + (i % 50), "v" + i);
+                    if (i % 100 == 0) {
+                        largest = Math.max(largest, Files.size(wal));
+                    }
+                }
+                // One page a commit: without checkpoints the WAL would hold about 4,000 frames of 4 KiB.
+                assertThat(largest).isLessThan((long) (1.5 * ReplicatedDatabase.AUTO_CHECKPOINT_COMMITS) * (4096 + 24) * 2);
+                assertThat(Files.size(wal)).isLessThan(3L * ReplicatedDatabase.AUTO_CHECKPOINT_COMMITS * (4096 + 24));
+            }
+        }
+    }
 }
