@@ -11,7 +11,7 @@ public record LtxPosition(long txid, long checksum) {
 
     @Override
     public String toString() {
-        return String.format("%016x/%016x", txid, checksum);
+        return io.snkv.ltx.LtxFileName.hex16(txid) + "/" + io.snkv.ltx.LtxFileName.hex16(checksum);
     }
 
     /** Parses {@link #toString()}'s form; {@link IllegalArgumentException} for anything else. */

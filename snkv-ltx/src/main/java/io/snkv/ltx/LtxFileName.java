@@ -12,7 +12,8 @@ public final class LtxFileName {
     public record TxidRange(long minTxid, long maxTxid) {}
 
     public static String format(long minTxid, long maxTxid) {
-        return String.format("%016x-%016x.ltx", minTxid, maxTxid);
+        // On every commit's path (twice): String.format costs microseconds, this a few dozen nanoseconds.
+        return hex16(minTxid) + "-" + hex16(maxTxid) + ".ltx";
     }
 
     /** Parses a name written by {@link #format}; lower-case hex only, as written. */
@@ -22,5 +23,15 @@ public final class LtxFileName {
             throw new IllegalArgumentException("not an LTX file name: " + name);
         }
         return new TxidRange(Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16));
+    }
+
+    /** {@code v} as 16 lower-case hex digits, zero-padded. */
+    public static String hex16(long v) {
+        char[] c = new char[16];
+        for (int i = 15; i >= 0; i--) {
+            c[i] = Character.forDigit((int) (v & 0xF), 16);
+            v >>>= 4;
+        }
+        return new String(c);
     }
 }

@@ -21,4 +21,14 @@ class LtxFileNameTest {
             assertThatThrownBy(() -> LtxFileName.parse(bad)).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void hexMatchesStringFormat() {
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 1000; i++) {
+            long v = i < 3 ? new long[] {0, -1, Long.MIN_VALUE}[i] : r.nextLong() >>> r.nextInt(64);
+            assertThat(LtxFileName.hex16(v)).isEqualTo(String.format("%016x", v));
+            assertThat(LtxFileName.format(v, ~v)).isEqualTo(String.format("%016x-%016x.ltx", v, ~v));
+        }
+    }
 }

@@ -890,7 +890,9 @@ public final class Pager implements AutoCloseable {
     }
 
     private static String walMark(WalIndexHeader h) {
-        return String.format("wal %08x %08x %d %08x %08x", h.salt1(), h.salt2(), h.mxFrame(), h.frameChecksum0(), h.frameChecksum1());
+        // Once per write transaction: plain concatenation, String.format was a visible share of a small commit.
+        return "wal " + hex8(h.salt1()) + " " + hex8(h.salt2()) + " " + h.mxFrame() + " "
+                + hex8(h.frameChecksum0()) + " " + hex8(h.frameChecksum1());
     }
 
     private String fileMark() throws IOException {
@@ -1231,5 +1233,10 @@ public final class Pager implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing more to do for a file being closed
         }
+    }
+
+    /** {@code v} as 8 lower-case hex digits, zero-padded (as {@code %08x}). */
+    static String hex8(int v) {
+        return io.snkv.ltx.LtxFileName.hex16(v & 0xFFFFFFFFL).substring(8);
     }
 }
