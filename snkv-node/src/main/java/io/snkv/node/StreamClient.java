@@ -162,6 +162,8 @@ final class StreamClient implements AutoCloseable {
                 node.metrics().framesReceived.labelValues(f.type().label()).inc();
                 if (f instanceof Frame.FileFrame file) {
                     receive(file);
+                } else if (f instanceof Frame.Heartbeat) {
+                    flushAll(); // the primary is idle: make what was applied durable
                 } else if (f instanceof Frame.Ready) {
                     ready = true;
                     reachedReady = true;
@@ -176,6 +178,7 @@ final class StreamClient implements AutoCloseable {
             return reachedReady;
         } finally {
             current = null;
+            flushAll();
         }
     }
 
@@ -203,6 +206,7 @@ final class StreamClient implements AutoCloseable {
                     throw new IOException("reconnecting for a snapshot of " + f.name() + " after a failed verification");
                 }
                 node.applied(f.name(), facts);
+                db.flushIfDue(FLUSH_EVERY_MS);
                 node.metrics().ltxBytes.labelValues(f.name(), "received").inc(f.fileLength());
                 if (f instanceof Frame.Snapshot) {
                     node.metrics().snapshotsReceived.labelValues(f.name()).inc();
@@ -223,6 +227,19 @@ final class StreamClient implements AutoCloseable {
             }
         } finally {
             Files.deleteIfExists(spool);
+        }
+    }
+
+    /** Applied files are flushed at least this often while files arrive, and whenever the primary is idle. */
+    static final long FLUSH_EVERY_MS = 100;
+
+    private void flushAll() {
+        for (ReplicatedDatabase d : node.databases().values()) {
+            try {
+                d.flushIfDue(0);
+            } catch (KVException e) {
+                LOG.warn("flushing {} failed: {}", d.name(), e.getMessage());
+            }
         }
     }
 

@@ -219,7 +219,14 @@ final class SharedWal implements AutoCloseable {
                 }
                 sleepQuietly(Math.min(attempt - 5, 10));
             }
-            WalIndexHeader h = header(walFile, busyMs);
+            WalIndexHeader h;
+            try {
+                h = header(walFile, busyMs);
+            } catch (BusyException e) {
+                // A header read while the writer rewrote it looks torn, and a rebuild needs the writer's lock: try
+                // again, as SQLite's walTryBeginRead does, rather than fail a reader for a moment's overlap.
+                continue;
+            }
             int nBackfill = info.nBackfill();
             if (h.mxFrame() == nBackfill) {
                 // Every frame is in the database file: read the file alone.
