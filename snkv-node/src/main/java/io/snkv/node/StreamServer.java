@@ -57,6 +57,16 @@ final class StreamServer {
         return out;
     }
 
+    /** Whether a replica whose ID is {@code nodeId} (16 upper-case hex digits) has a stream open now. */
+    boolean hasStreamFrom(String nodeId) {
+        for (ReplicaStream r : live.values()) {
+            if (r.replicaId.equals(nodeId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void handle(Request request, Response response, Callback callback) {
         if (!node.isPrimary()) {
             NodeHttpApi.error(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "not primary");
