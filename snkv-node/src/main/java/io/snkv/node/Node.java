@@ -188,16 +188,24 @@ public final class Node implements AutoCloseable {
     LtxPosition importDatabase(String name, Path image) {
         synchronized (importLock) {
             importing.add(name); // its commit is announced here, not by the position watcher as a local one
+            ReplicatedDatabase d = database(name);
             try {
-                LtxPosition p = database(name).importImage(image);
+                LtxPosition p = d.importImage(image);
                 announced.put(name, p);
                 events.tx(name, p, System.currentTimeMillis());
                 metrics.transaction(name, "import", p);
                 LOG.info("imported {} as {} at {}", image.getFileName(), name, p);
                 return p;
+            } catch (RuntimeException e) {
+                if (!d.exists() && databases.remove(name, d)) {
+                    d.close(); // a refused image for a new name leaves no database behind
+                }
+                throw e;
             } finally {
                 importing.remove(name);
-                changed(name); // streams send it; a commit that followed at once is announced as local
+                if (databases.get(name) == d) {
+                    changed(name); // streams send it; a commit that followed at once is announced as local
+                }
             }
         }
     }

@@ -209,6 +209,11 @@ class HttpEndpointsTest {
             assertThat(p.position("b.db")).as((String) c[0]).isEqualTo(before);
         }
         assertThat(contents(dir.resolve("mnt1/b.db"))).hasSize(50).containsKey("k49");
+        // Refused for a name that does not exist: no database appears.
+        assertJsonError(send("POST", p.httpUrl() + "/import?name=n.db", corrupt), 400, p, "fails the integrity check");
+        assertThat(dir.resolve("mnt1/n.db")).doesNotExist();
+        assertThat(dir.resolve("data1/dbs/n.db")).doesNotExist();
+        assertThat(p.debugVars()).doesNotContain("n.db");
         assertThat(Files.list(dir.resolve("data1/tmp")).toList()).as("spool files left").isEmpty();
         assertThat(p.metrics().scrape()).doesNotContain("source=\"import\"} 1.0");
     }
