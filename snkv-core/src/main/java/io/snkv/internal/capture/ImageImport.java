@@ -28,8 +28,8 @@ import java.nio.file.Path;
  * <ul>
  * <li>Offsets 18 and 19 (file format versions: 1 rollback journal, 2 WAL) are set to the journal mode the
  *     database is in. Connections opening the file later choose their mode from them; an image from a database
- *     in the other mode would otherwise let one connection use the WAL while another ignores it. SQLite's own
- *     backup API does the same.</li>
+ *     in the other mode would otherwise let one connection use the WAL while another ignores it. (SQLite's
+ *     backup API likewise sets them to 2 when the destination is in WAL mode.)</li>
  * <li>In rollback-journal mode only, an image whose change counter equals the database's is given the next
  *     counter (and offset 92, the version-valid-for number, follows it when it equalled the counter): readers
  *     there (SQLite's and this pager's) tell another connection's commit only by that counter moving, and would
