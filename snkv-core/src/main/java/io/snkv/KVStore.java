@@ -75,20 +75,28 @@ public final class KVStore implements AutoCloseable {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(config, "config");
         io.snkv.spi.NodeAttachment node = attachToNode(path, config);
+        KVStoreConfig cfg = withNodeDefaults(config, node);
+        Database db = guard(path, () -> Database.open(path, settings(cfg, node)));
+        return new KVStore(path, cfg, db);
+    }
+
+    private static KVStoreConfig withNodeDefaults(KVStoreConfig config, io.snkv.spi.NodeAttachment node) {
         if (node != null && config.busyTimeout().isZero()) {
             // The node briefly takes the write lock too (snapshots for replicas): waiting a moment beats BUSY.
-            config = config.toBuilder().busyTimeout(NODE_BUSY_TIMEOUT).build();
+            return config.toBuilder().busyTimeout(NODE_BUSY_TIMEOUT).build();
         }
-        KVStoreConfig cfg = config;
+        return config;
+    }
+
+    /** The engine's settings for {@code cfg}, joined to {@code node} (null: none). */
+    private static Database.Settings settings(KVStoreConfig cfg, io.snkv.spi.NodeAttachment node) {
         Path capture = node != null ? node.dataDir() : cfg.changeCapture();
         long nodeId = node != null ? node.nodeId() : cfg.captureNodeId();
         java.time.Duration retention = node != null ? node.retention().orElse(cfg.captureRetention()) : cfg.captureRetention();
         int autoCheckpoint = node != null && cfg.walSizeLimit() == 0 ? node.autoCheckpointCommits() : cfg.walSizeLimit();
-        Database db = guard(path, () -> Database.open(path, new Database.Settings(cfg.storage(),
-                cfg.journalMode(), cfg.syncLevel(), cfg.cacheSize(), cfg.pageSize(), cfg.readOnly(),
-                cfg.busyTimeout().toMillis(), autoCheckpoint, capture, retention,
-                cfg.captureRetentionInterval(), nodeId, cfg.clock(), node)));
-        return new KVStore(path, cfg, db);
+        return new Database.Settings(cfg.storage(), cfg.journalMode(), cfg.syncLevel(), cfg.cacheSize(), cfg.pageSize(),
+                cfg.readOnly(), cfg.busyTimeout().toMillis(), autoCheckpoint, capture, retention,
+                cfg.captureRetentionInterval(), nodeId, cfg.clock(), node);
     }
 
     /**
@@ -177,6 +185,71 @@ public final class KVStore implements AutoCloseable {
         checkOpen();
         Objects.requireNonNull(out, "out");
         return guard(path, () -> db.writeSnapshot(out));
+    }
+
+    /**
+     * A raw image of the committed state (the bytes of a checkpointed database file) and its position, from one
+     * read transaction that lasts until the image is closed. Not inside a transaction of this thread.
+     */
+    public DatabaseImage openImage() {
+        checkOpen();
+        if (current.get() != null) {
+            throw new KVException(ErrorCode.MISUSE, "cannot export an image inside a transaction");
+        }
+        return new DatabaseImage(path, guard(path, db::openImage));
+    }
+
+    /**
+     * Writes a raw image of the committed state to {@code out} (see {@link #openImage()}); does not close it.
+     *
+     * @return the position the image holds
+     */
+    public LtxPosition exportImage(java.io.OutputStream out) throws java.io.IOException {
+        Objects.requireNonNull(out, "out");
+        try (DatabaseImage image = openImage()) {
+            image.writeTo(out);
+            return image.position();
+        }
+    }
+
+    /**
+     * Replaces the whole database with a raw database image (an SQLite-format file: pages of its page size, as
+     * {@link #exportImage} writes), as one write transaction: readers in every process see the old database or
+     * the new one. Every page is written and the size set to the image's, so with change capture the log gets
+     * one file holding every page. The image is checked first (SQLite magic, page size, length, the integrity
+     * check) and must fit this database: same page size, reserved bytes, default-family root and auto-vacuum
+     * setting. Page 1 is committed as given except for the format-version bytes 18 and 19, which follow this
+     * store's journal mode, and in rollback-journal mode a change counter equal to the database's, which moves
+     * on by one (other connections notice a commit only by it); see {@code ImageImport}. The transaction holds
+     * the image's pages in memory until it commits. Not inside a transaction of this thread.
+     *
+     * @return the position afterwards (without capture: TXID 0 and the new checksum)
+     * @throws InvalidImageException when the image is unusable or does not fit; nothing was changed
+     */
+    public LtxPosition importImage(Path image) {
+        checkOpen();
+        Objects.requireNonNull(image, "image");
+        if (current.get() != null) {
+            throw new KVException(ErrorCode.MISUSE, "cannot import an image inside a transaction");
+        }
+        return guard(path, () -> db.importImage(image));
+    }
+
+    /**
+     * Creates the database at {@code database} from a raw image as its first transaction (with capture, the log
+     * starts with a snapshot holding it), checked as {@link #importImage} checks one; if the file exists by then,
+     * the image replaces it as {@link #importImage} would. The connection used is closed before returning.
+     *
+     * @return the position afterwards (without capture: TXID 0 and the image's checksum)
+     * @throws InvalidImageException when the image is unusable or does not fit; nothing was changed
+     */
+    public static LtxPosition createFromImage(Path database, KVStoreConfig config, Path image) {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(image, "image");
+        io.snkv.spi.NodeAttachment node = attachToNode(database, config);
+        Database.Settings s = settings(withNodeDefaults(config, node), node);
+        return guard(database, () -> Database.createFromImage(database, s, image));
     }
 
     /** The LTX database checksum of the committed state (every page is read). */

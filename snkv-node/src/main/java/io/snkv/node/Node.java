@@ -12,12 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -42,6 +45,9 @@ public final class Node implements AutoCloseable {
     /** The last position announced per database (primary), so each commit is one tx event. */
     private final Map<String, LtxPosition> announced = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, LtxPosition>> appliedListeners = new CopyOnWriteArrayList<>();
+    /** Databases whose import is being committed: {@link #importDatabase} announces that commit itself. */
+    private final Set<String> importing = ConcurrentHashMap.newKeySet();
+    private final Object importLock = new Object();
     private final StreamServer streams;
     /** strict-verify's checks on the primary, one at a time, off the notice's thread (see {@link #verifyQuietly}). */
     private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -104,14 +110,21 @@ public final class Node implements AutoCloseable {
                 }
             }
         }
-        ServerConnector connector = new ServerConnector(http);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(http, new HttpConnectionFactory(config));
         if (settings.httpHost() != null && !settings.httpHost().isEmpty()) {
             connector.setHost(settings.httpHost());
         }
         connector.setPort(settings.httpPort());
+        // REPLICATION.md 6: keep-alive 30 s (Jetty's idle timeout: no byte either way for that long, also while
+        // a request runs, so /stream and /events send something every second), headers within 10 s.
         connector.setIdleTimeout(30_000);
+        HeaderDeadline headerDeadline = new HeaderDeadline(connector.getScheduler(), 10_000);
+        connector.addEventListener(headerDeadline);
         http.addConnector(connector);
-        http.setHandler(new NodeHttpApi(this, streams));
+        http.setErrorHandler(new JsonErrorHandler(this::nodeIdHex));
+        http.setHandler(new NodeHttpApi(this, streams, headerDeadline));
         http.setStopTimeout(2_000);
         try {
             http.start();
@@ -165,6 +178,73 @@ public final class Node implements AutoCloseable {
                 settings.retention(), settings.retentionInterval()));
     }
 
+    /**
+     * The database called {@code name} (a valid name) if its file exists in the served directory. Unlike
+     * {@link #database}, a name that does not exist stays unknown (it does not appear in /debug/vars or /metrics).
+     */
+    Optional<ReplicatedDatabase> existingDatabase(String name) {
+        ReplicatedDatabase known = databases.get(name);
+        if (known != null || Files.exists(settings.servedDir().resolve(name))) {
+            ReplicatedDatabase d = known != null ? known : database(name);
+            return d.exists() ? Optional.of(d) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Commits a database image as {@code name}'s next transaction (REPLICATION.md 6, {@code /import}), counted and
+     * announced as source {@code import}. One import at a time: each holds its image's pages in memory.
+     *
+     * @throws io.snkv.InvalidImageException when the engine refuses the image; nothing changed
+     */
+    LtxPosition importDatabase(String name, Path image) {
+        synchronized (importLock) {
+            importing.add(name); // its commit is announced here, not by the position watcher as a local one
+            ReplicatedDatabase d = database(name);
+            try {
+                LtxPosition p = d.importImage(image);
+                synchronized (announced) {
+                    announced.put(name, p);
+                }
+                LtxFileFacts facts = d.logFileFactsEndingAt(p.txid());
+                events.tx(name, p, facts, System.currentTimeMillis());
+                metrics.transaction(name, "import", p);
+                LOG.info("imported {} as {} at {}", image.getFileName(), name, p);
+                return p;
+            } catch (RuntimeException e) {
+                if (!d.exists() && databases.remove(name, d)) {
+                    d.close(); // a refused image for a new name leaves no database behind
+                }
+                throw e;
+            } finally {
+                importing.remove(name);
+                if (databases.get(name) == d) {
+                    changed(name); // streams send it; a commit that followed at once is announced as local
+                }
+            }
+        }
+    }
+
+    /** The spool directory for snapshots and imports (emptied at startup). */
+    Path tmpDir() {
+        return settings.dataDir().resolve("tmp");
+    }
+
+    /** Whether this node may hold the lease; with a static lease only the configured primary is a candidate. */
+    boolean isCandidate() {
+        return isPrimary();
+    }
+
+    /** The lease this node follows (only the static lease is built so far). */
+    String leaseType() {
+        return "static";
+    }
+
+    /** Whether the replica with ID {@code nodeIdHex} (16 upper-case hex digits) has a stream open to this node. */
+    boolean hasStreamFrom(String nodeIdHex) {
+        return isPrimary() && streams.hasStreamFrom(nodeIdHex);
+    }
+
     /** Every database this node knows, by name. */
     SortedMap<String, ReplicatedDatabase> databases() {
         return new TreeMap<>(databases);
@@ -190,8 +270,8 @@ public final class Node implements AutoCloseable {
             ReplicatedDatabase d = database(name);
             LtxPosition p = d.position();
             LtxPosition last = announced.get(name);
-            if (p.txid() == 0 || p.equals(last)) {
-                return;
+            if (p.txid() == 0 || p.equals(last) || importing.contains(name)) {
+                return; // an import announces its own commit (importDatabase)
             }
             announced.put(name, p);
             // A database that appeared since the start is announced from its first commit (see startUp).
@@ -323,7 +403,7 @@ public final class Node implements AutoCloseable {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("nodeID", nodeIdHex());
         m.put("isPrimary", isPrimary());
-        m.put("candidate", isPrimary());
+        m.put("candidate", isCandidate());
         m.put("ready", isReady());
         m.put("path", settings.dataDir().toAbsolutePath().toString());
         m.put("primary", Map.of("hostname", nullToEmpty(primaryHostname()), "advertiseURL", nullToEmpty(primaryUrl())));
@@ -354,9 +434,9 @@ public final class Node implements AutoCloseable {
         StringBuilder b = new StringBuilder("{\n  \"store\": {\n");
         line(b, "nodeID", nodeIdHex());
         line(b, "isPrimary", isPrimary());
-        line(b, "candidate", isPrimary());
+        line(b, "candidate", isCandidate());
         line(b, "ready", isReady());
-        line(b, "lease", Map.of("type", "static", "state", isPrimary() ? "primary" : "replica",
+        line(b, "lease", Map.of("type", leaseType(), "state", isPrimary() ? "primary" : "replica",
                 "expiresAt", Instant.ofEpochMilli(isPrimary() ? NodeDescriptor.STATIC_LEASE_UNTIL : 0).toString()));
         line(b, "primary", Map.of("hostname", nullToEmpty(primaryHostname()), "advertiseURL", nullToEmpty(primaryUrl())));
         Double lag = isPrimary() ? Double.valueOf(0) : (client == null ? null : client.lagSeconds());

@@ -12,28 +12,45 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 
 /**
- * The node's HTTP endpoints (REPLICATION.md 6) on Jetty's core handler API: routing, the spec's JSON error
- * bodies ({@code {"error":"..."}}, never a stack trace), and the small endpoints; the stream itself is
- * {@link StreamServer}'s. Thread-safe.
+ * The node's HTTP endpoints (REPLICATION.md 6) on Jetty's core handler API: routing, the 405/404/413 answers,
+ * the spec's JSON error bodies ({@code {"error":"..."}}, never a stack trace), and the small endpoints. The
+ * stream is {@link StreamServer}'s, database images {@link DatabaseTransfer}'s, {@code /handoff} and
+ * {@code /promote} {@link LeaseRequests}'; Jetty's own errors go through {@link JsonErrorHandler}. Thread-safe.
  */
 final class NodeHttpApi extends Handler.Abstract {
+    /** The largest request body any endpoint but {@code /import} takes (REPLICATION.md 6). */
+    static final long MAX_BODY = 16L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Node node;
     private final StreamServer streams;
+    private final HeaderDeadline headerDeadline;
+    private final DatabaseTransfer transfer;
+    private final LeaseRequests lease;
 
-    NodeHttpApi(Node node, StreamServer streams) {
+    NodeHttpApi(Node node, StreamServer streams, HeaderDeadline headerDeadline) {
         this.node = node;
         this.streams = streams;
+        this.headerDeadline = headerDeadline;
+        this.transfer = new DatabaseTransfer(node);
+        this.lease = new LeaseRequests(node);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        headerDeadline.headersArrived(request.getConnectionMetaData().getConnection());
         response.getHeaders().put("Snkv-Node-Id", node.nodeIdHex());
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
+        long length = request.getLength();
+        if (length > MAX_BODY && !path.equals("/import")) {
+            // Checked before anything is read; a chunked body has no length, but only /stream reads one, and it
+            // stops at its own, smaller limit.
+            error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "the request body is " + length
+                    + " bytes; at most " + MAX_BODY + " (16 MiB) are taken here");
+            return true;
+        }
         try {
             switch (path) {
                 case "/stream" -> {
@@ -66,8 +83,33 @@ final class NodeHttpApi extends Handler.Abstract {
                         localNotify(request, response, callback);
                     }
                 }
-                case "/halt", "/tx" -> error(response, callback, HttpStatus.NOT_IMPLEMENTED_501,
-                        path.substring(1) + " is not implemented yet (write forwarding is a later phase)");
+                case "/export" -> {
+                    if (allow(method, "GET", request, response, callback)) {
+                        transfer.export(request, response, callback);
+                    }
+                }
+                case "/import" -> {
+                    if (allow(method, "POST", request, response, callback)) {
+                        transfer.importImage(request, response, callback);
+                    }
+                }
+                case "/handoff" -> {
+                    if (allow(method, "POST", request, response, callback)) {
+                        lease.handoff(request, response, callback);
+                    }
+                }
+                case "/promote" -> {
+                    if (allow(method, "POST", request, response, callback)) {
+                        lease.promote(response, callback);
+                    }
+                }
+                case "/halt", "/tx" -> {
+                    if (path.equals("/halt") ? allow(method, "POST, DELETE", request, response, callback)
+                            : allow(method, "POST", request, response, callback)) {
+                        error(response, callback, HttpStatus.NOT_IMPLEMENTED_501,
+                                path.substring(1) + " is not implemented yet (write forwarding is a later phase)");
+                    }
+                }
                 default -> error(response, callback, HttpStatus.NOT_FOUND_404, "no such endpoint: " + path);
             }
         } catch (RuntimeException e) {
@@ -123,10 +165,8 @@ final class NodeHttpApi extends Handler.Abstract {
             error(response, callback, HttpStatus.FORBIDDEN_403, "/local/notify only accepts loopback requests");
             return;
         }
-        Fields q = Request.extractQueryParameters(request);
-        String name = q.getValue("name");
-        if (name == null || !DatabaseName.isValid(name)) {
-            error(response, callback, HttpStatus.BAD_REQUEST_400, "bad or missing name parameter: " + name);
+        String name = nameParameter(request, response, callback);
+        if (name == null) {
             return;
         }
         node.changed(name);
@@ -134,9 +174,36 @@ final class NodeHttpApi extends Handler.Abstract {
         callback.succeeded();
     }
 
+    /**
+     * The {@code name} query parameter if it is a valid database name (REPLICATION.md 1); else null, after
+     * answering 400 naming the rule it breaks.
+     */
+    static String nameParameter(Request request, Response response, Callback callback) {
+        String name = Request.extractQueryParameters(request).getValue("name");
+        if (name == null) {
+            error(response, callback, HttpStatus.BAD_REQUEST_400, "missing name parameter");
+            return null;
+        }
+        if (!DatabaseName.isValid(name)) {
+            String problem;
+            try {
+                DatabaseName.validate(name);
+                problem = "invalid";
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+            error(response, callback, HttpStatus.BAD_REQUEST_400, "bad name parameter: " + problem);
+            return null;
+        }
+        return name;
+    }
+
+    /** @param allowed the method, or methods as the {@code Allow} header lists them ({@code "POST, DELETE"}) */
     private static boolean allow(String method, String allowed, Request request, Response response, Callback callback) {
-        if (method.equals(allowed)) {
-            return true;
+        for (String m : allowed.split(", ")) {
+            if (method.equals(m)) {
+                return true;
+            }
         }
         response.getHeaders().put(HttpHeader.ALLOW, allowed);
         error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, method + " is not allowed here; use " + allowed);
@@ -144,13 +211,18 @@ final class NodeHttpApi extends Handler.Abstract {
     }
 
     static void error(Response response, Callback callback, int status, String reason) {
-        String body;
+        json(response, callback, status, Map.of("error", reason));
+    }
+
+    /** A small JSON answer on one line. */
+    static void json(Response response, Callback callback, int status, Map<String, ?> body) {
+        String text;
         try {
-            body = JSON.writeValueAsString(Map.of("error", reason)) + "\n";
+            text = JSON.writeValueAsString(body) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            body = "{\"error\":\"error\"}\n";
+            text = "{\"error\":\"error\"}\n";
         }
-        send(response, callback, status, "application/json", body);
+        send(response, callback, status, "application/json", text);
     }
 
     static void send(Response response, Callback callback, int status, String type, String body) {

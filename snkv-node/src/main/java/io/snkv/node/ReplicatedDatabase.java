@@ -1,5 +1,6 @@
 package io.snkv.node;
 
+import io.snkv.DatabaseImage;
 import io.snkv.KVException;
 import io.snkv.KVStore;
 import io.snkv.KVStoreConfig;
@@ -131,9 +132,7 @@ public final class ReplicatedDatabase implements AutoCloseable {
     /** The node's own store on this database, opened with capture into the node's data directory. */
     synchronized KVStore store(int pageSizeIfNew) {
         if (store == null) {
-            store = KVStore.open(file, KVStoreConfig.builder().changeCapture(dataDir).captureRetention(retention)
-                    .captureRetentionInterval(retentionInterval).walSizeLimit(AUTO_CHECKPOINT_COMMITS)
-                    .pageSize(pageSizeIfNew).busyTimeout(Duration.ofSeconds(10)).build());
+            store = KVStore.open(file, config(pageSizeIfNew));
         }
         return store;
     }
@@ -210,6 +209,12 @@ public final class ReplicatedDatabase implements AutoCloseable {
         s.sync();
     }
 
+    private KVStoreConfig config(int pageSizeIfNew) {
+        return KVStoreConfig.builder().changeCapture(dataDir).captureRetention(retention)
+                .captureRetentionInterval(retentionInterval).walSizeLimit(AUTO_CHECKPOINT_COMMITS).pageSize(pageSizeIfNew)
+                .busyTimeout(Duration.ofSeconds(10)).build();
+    }
+
     /** Whether the database file exists in the served directory. */
     public boolean exists() {
         return Files.exists(file);
@@ -222,6 +227,33 @@ public final class ReplicatedDatabase implements AutoCloseable {
      */
     public synchronized LtxPosition writeSnapshot(OutputStream out) {
         return store(4096).writeSnapshot(out);
+    }
+
+    /**
+     * A raw image of the committed state and its position, from one read transaction held until it is closed
+     * (writers go on). The database must exist: the caller checks {@link #exists()} first.
+     */
+    public DatabaseImage openImage() {
+        KVStore s;
+        synchronized (this) {
+            s = store(4096);
+        }
+        return s.openImage();
+    }
+
+    /**
+     * Replaces the database with a raw image as the next commit of its log (REPLICATION.md 6, {@code /import}):
+     * one transaction writing every page, so replicas get it as an ordinary LTX file. A database that does not
+     * exist yet is created by the import itself, which is then its TXID 1, a snapshot.
+     *
+     * @return the new position
+     * @throws io.snkv.InvalidImageException when the image is unusable or does not fit; nothing changed
+     */
+    public synchronized LtxPosition importImage(Path image) {
+        if (!exists() && store == null) {
+            return KVStore.createFromImage(file, config(4096), image);
+        }
+        return store(4096).importImage(image);
     }
 
     /**

@@ -72,6 +72,16 @@ final class StreamServer {
     /** A stream whose writes make no progress this long is closed (REPLICATION.md 2.4); other requests idle out at 30 s. */
     static final long WRITE_STALL_MS = 60_000;
 
+    /** Whether a replica whose ID is {@code nodeId} (16 upper-case hex digits) has a stream open now. */
+    boolean hasStreamFrom(String nodeId) {
+        for (ReplicaStream r : live.values()) {
+            if (r.replicaId.equals(nodeId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void handle(Request request, Response response, Callback callback) {
         request.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(WRITE_STALL_MS);
         if (!node.isPrimary()) {

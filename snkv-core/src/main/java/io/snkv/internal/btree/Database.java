@@ -8,6 +8,8 @@ import io.snkv.internal.io.Storage;
 import io.snkv.internal.pager.Pager;
 import io.snkv.LtxPosition;
 import io.snkv.internal.capture.ChangeLog;
+import io.snkv.internal.capture.ImageExport;
+import io.snkv.internal.capture.ImageImport;
 import io.snkv.internal.capture.LogRetention;
 import io.snkv.internal.capture.LtxApply;
 import io.snkv.internal.capture.SnapshotRestore;
@@ -58,11 +60,8 @@ public final class Database implements AutoCloseable {
      * Read-only, such a file reads as an empty store (default root 0).
      */
     public static Database open(Path path, Settings s) {
-        ChangeLog log = s.captureDataDir() == null || s.readOnly() ? null
-                : new ChangeLog(s.storage(), s.captureDataDir(), path.getFileName().toString(), s.syncLevel(), s.nodeId(),
-                        s.clock(), s.node());
-        Pager pager = Pager.open(s.storage(), path, new Pager.Options(s.journalMode(), s.syncLevel(), s.cacheSize(),
-                s.newPageSize(), s.readOnly(), s.busyTimeoutMs(), s.autoCheckpointCommits(), log));
+        ChangeLog log = newLog(path, s);
+        Pager pager = newPager(path, s, log);
         LogRetention retention = null;
         try {
             if (pager.pageCount() == 0 && !s.readOnly()) {
@@ -101,6 +100,24 @@ public final class Database implements AutoCloseable {
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            if (log != null) {
+                log.close();
+            }
+            throw e;
+        }
+    }
+
+    private static ChangeLog newLog(Path path, Settings s) {
+        return s.captureDataDir() == null || s.readOnly() ? null
+                : new ChangeLog(s.storage(), s.captureDataDir(), path.getFileName().toString(), s.syncLevel(), s.nodeId(),
+                        s.clock(), s.node());
+    }
+
+    private static Pager newPager(Path path, Settings s, ChangeLog log) {
+        try {
+            return Pager.open(s.storage(), path, new Pager.Options(s.journalMode(), s.syncLevel(), s.cacheSize(),
+                    s.newPageSize(), s.readOnly(), s.busyTimeoutMs(), s.autoCheckpointCommits(), log));
+        } catch (RuntimeException e) {
             if (log != null) {
                 log.close();
             }
@@ -182,6 +199,51 @@ public final class Database implements AutoCloseable {
     /** Writes a snapshot LTX file of the committed state (see {@link SnapshotWriter}). */
     public LtxPosition writeSnapshot(OutputStream out) {
         return SnapshotWriter.write(pager, log, settings.nodeId(), settings.clock(), out);
+    }
+
+    /** A raw image of the committed state and its position (see {@link ImageExport}); close it. */
+    public ImageExport openImage() {
+        return ImageExport.open(pager, log);
+    }
+
+    /**
+     * Replaces the database with a raw image as one write transaction (see {@link ImageImport}), after checking
+     * the image's header, length and pages (the integrity check).
+     */
+    public LtxPosition importImage(Path image) {
+        ImageImport.Image checked = checkImage(settings.storage(), image);
+        return ImageImport.commit(pager, log, settings.storage(), checked);
+    }
+
+    /**
+     * Creates the database at {@code path} from a raw image, as its first transaction: the connection that does
+     * it does not lay out a new file first, so with capture the log starts with a snapshot holding the image. A
+     * file another connection created meanwhile is replaced as {@link #importImage} replaces one.
+     */
+    public static LtxPosition createFromImage(Path path, Settings s, Path image) {
+        ImageImport.Image checked = checkImage(s.storage(), image);
+        Settings sized = new Settings(s.storage(), s.journalMode(), s.syncLevel(), s.cacheSize(), checked.pageSize(),
+                s.readOnly(), s.busyTimeoutMs(), s.autoCheckpointCommits(), s.captureDataDir(), s.captureRetention(),
+                s.captureRetentionInterval(), s.nodeId(), s.clock(), s.node());
+        ChangeLog log = newLog(path, sized);
+        Pager pager = newPager(path, sized, log);
+        try {
+            return ImageImport.commit(pager, log, s.storage(), checked);
+        } finally {
+            try {
+                pager.close();
+            } finally {
+                if (log != null) {
+                    log.close();
+                }
+            }
+        }
+    }
+
+    private static ImageImport.Image checkImage(io.snkv.internal.io.Storage storage, Path image) {
+        ImageImport.Image checked = ImageImport.inspect(storage, image);
+        ImagePages.check(storage, checked);
+        return checked;
     }
 
     /** The LTX database checksum of the committed state, every page read. */

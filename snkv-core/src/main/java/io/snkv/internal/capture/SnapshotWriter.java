@@ -5,7 +5,6 @@ import io.snkv.KVException;
 import io.snkv.LtxPosition;
 import io.snkv.internal.pager.Pager;
 import io.snkv.internal.pager.Snapshot;
-import io.snkv.internal.pager.WriteTxn;
 import io.snkv.ltx.Crc64Iso;
 import io.snkv.ltx.LtxChecksums;
 import io.snkv.ltx.LtxEncoder;
@@ -15,9 +14,8 @@ import java.io.OutputStream;
 import java.time.Clock;
 
 /**
- * Writes a snapshot LTX file (min TXID 1, every page but the lock page) of a live database. The
- * position and a read transaction are taken together under a brief write lock, which is then let go:
- * in WAL mode writers go on committing while the pages are copied from the read transaction. (In
+ * Writes a snapshot LTX file (min TXID 1, every page but the lock page) of a live database, from a
+ * {@link PositionedRead}: in WAL mode writers go on committing while the pages are copied. (In
  * rollback-journal mode the read transaction's SHARED lock keeps writers from committing until the copy
  * is done, as any reader does there.)
  */
@@ -30,36 +28,9 @@ public final class SnapshotWriter {
      * @return the position the snapshot holds
      */
     public static LtxPosition write(Pager pager, ChangeLog log, long nodeId, Clock clock, OutputStream out) {
-        Snapshot s = null;
-        LtxPosition p = null;
-        if (log != null) {
-            // Without the write lock first: a read transaction whose pages hash to the recorded position's
-            // checksum is that position (writers record it right after committing). A busy writer can starve
-            // a lock waiter, and a replica waiting for a snapshot should not wait for the writer to stop.
-            for (int attempt = 0; attempt < 20 && s == null; attempt++) {
-                Snapshot candidate = pager.beginRead();
-                LtxPosition recorded = log.recordedPosition();
-                if (recorded != null && recorded.txid() > 0 && checksum(candidate, pager.pageSize()) == recorded.checksum()) {
-                    s = candidate;
-                    p = recorded;
-                } else {
-                    candidate.close();
-                    pause(attempt);
-                }
-            }
-            if (s == null) {
-                WriteTxn w = pager.beginWrite();
-                try {
-                    p = log.position();
-                    s = pager.beginRead();
-                } finally {
-                    w.rollback();
-                }
-            }
-        } else {
-            s = pager.beginRead();
-        }
-        try (Snapshot snap = s) {
+        try (PositionedRead read = PositionedRead.begin(pager, log)) {
+            Snapshot snap = read.snapshot();
+            LtxPosition p = read.position();
             if (p != null && p.txid() == 0) {
                 throw new KVException(ErrorCode.ERROR, pager.path() + " has no committed transaction to snapshot");
             }
@@ -89,19 +60,7 @@ public final class SnapshotWriter {
     /** The database checksum of the latest committed state, every page hashed. */
     public static long checksum(Pager pager) {
         try (Snapshot s = pager.beginRead()) {
-            return checksum(s, pager.pageSize());
-        }
-    }
-
-    private static long checksum(Snapshot s, int pageSize) {
-        return DatabaseChecksum.of(s.pageCount(), pageSize, pg -> LtxChecksums.pageChecksum(pg, s.page(pg)));
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(Math.min(1 + attempt, 10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return PositionedRead.checksum(s, pager.pageSize());
         }
     }
 }

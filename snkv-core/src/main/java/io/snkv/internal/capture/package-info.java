@@ -54,8 +54,11 @@
  * verified as read), checks the pre-apply checksum against the position and the post-apply checksum
  * against the result before committing; with capture on the file joins the log through the same
  * protocol. {@link io.snkv.internal.capture.SnapshotWriter} copies a live database from one read
- * transaction; {@link io.snkv.internal.capture.SnapshotRestore} creates a database from a snapshot;
- * {@link io.snkv.internal.capture.LogRetention} removes old files in the background.
+ * transaction whose position is known ({@code PositionedRead}); {@link io.snkv.internal.capture.ImageExport}
+ * copies the same as a raw image; {@link io.snkv.internal.capture.SnapshotRestore} creates a database from a
+ * snapshot; {@link io.snkv.internal.capture.ImageImport} commits a raw image as one ordinary transaction (so the
+ * log records it as any commit, every page in one file); {@link io.snkv.internal.capture.LogRetention} removes
+ * old files in the background.
  *
  * <p>May call the pager ({@code WriteTxn}, {@code Snapshot}, {@code Pager}), the io layer's
  * {@code Storage} and {@code snkv-ltx}; the pager knows this package only as a {@code CommitHook}.
