@@ -116,27 +116,35 @@ final class DatabaseTransfer {
                     "the image is " + length + " bytes but " + tooLarge);
             return;
         }
+        // The answer goes out after the spool is gone, so a client that sees it finds nothing left behind.
+        int status;
+        Map<String, String> body;
         Path spool = null;
         try {
             spool = Files.createTempFile(tmp, name + "-", ".import");
             long got = spoolBody(request, spool, limit);
             if (got < 0) {
-                NodeHttpApi.error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413,
-                        "the image is more than " + limit + " bytes but " + tooLarge);
-                return;
+                status = HttpStatus.PAYLOAD_TOO_LARGE_413;
+                body = Map.of("error", "the image is more than " + limit + " bytes but " + tooLarge);
+            } else {
+                LtxPosition p = node.importDatabase(name, spool);
+                status = HttpStatus.OK_200;
+                body = Map.of("txid", hex(p.txid()), "checksum", hex(p.checksum()));
             }
-            LtxPosition p = node.importDatabase(name, spool);
-            NodeHttpApi.json(response, callback, HttpStatus.OK_200, Map.of("txid", hex(p.txid()), "checksum", hex(p.checksum())));
         } catch (BodyException e) {
-            NodeHttpApi.error(response, callback, HttpStatus.BAD_REQUEST_400, "could not read the image: " + e.getMessage());
+            status = HttpStatus.BAD_REQUEST_400;
+            body = Map.of("error", "could not read the image: " + e.getMessage());
         } catch (InvalidImageException e) {
-            NodeHttpApi.error(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+            status = HttpStatus.BAD_REQUEST_400;
+            body = Map.of("error", e.getMessage());
         } catch (KVException e) {
             LOG.warn("import of {} failed: {}", name, e.toString());
-            NodeHttpApi.error(response, callback, statusFor(e), "import failed: " + e.getMessage());
+            status = statusFor(e);
+            body = Map.of("error", "import failed: " + e.getMessage());
         } catch (IOException e) {
             LOG.warn("import of {} failed: {}", name, e.toString());
-            NodeHttpApi.error(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "import failed: " + e.getMessage());
+            status = HttpStatus.INTERNAL_SERVER_ERROR_500;
+            body = Map.of("error", "import failed: " + e.getMessage());
         } finally {
             if (spool != null) {
                 try {
@@ -145,6 +153,11 @@ final class DatabaseTransfer {
                     LOG.warn("could not delete {}: {}", spool, e.toString());
                 }
             }
+        }
+        if (status == HttpStatus.OK_200) {
+            NodeHttpApi.json(response, callback, status, body);
+        } else {
+            NodeHttpApi.error(response, callback, status, body.get("error"));
         }
     }
 
