@@ -522,6 +522,23 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the database {@code name} of this node's served directory, as any application would (it joins the node
+     * through {@code .snkv-node}): on the primary its commits are captured and streamed, on a replica it is
+     * readable and writes fail with {@link io.snkv.ReadOnlyException} naming the primary.
+     */
+    public io.snkv.KVStore open(String name, io.snkv.KVStoreConfig config) {
+        if (!DatabaseName.isValid(name)) {
+            throw new IllegalArgumentException("not a database name: " + name);
+        }
+        return io.snkv.KVStore.open(settings.servedDir().resolve(name), config);
+    }
+
+    /** {@link #open(String, io.snkv.KVStoreConfig)} with the default configuration. */
+    public io.snkv.KVStore open(String name) {
+        return open(name, io.snkv.KVStoreConfig.builder().build());
+    }
+
     /** For tests and the demo: the replica's applied position of {@code name}. */
     public LtxPosition position(String name) {
         return database(name).position();

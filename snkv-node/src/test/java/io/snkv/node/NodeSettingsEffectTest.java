@@ -92,4 +92,21 @@ class NodeSettingsEffectTest {
             assertThat(p.metrics().scrape()).contains("snkv_db_invalid{db=\"v.db\"} 1.0");
         }
     }
+
+    @Test
+    void anApplicationInTheNodesJvmOpensItsDatabasesThroughIt() throws Exception {
+        try (Node p = Node.start(primary(false)); Node r = Node.start(replica(p, List.of(), false))) {
+            try (KVStore s = p.open("app.db")) {
+                s.put("k", "from the primary");
+            }
+            await(r, "app.db", p.position("app.db"));
+            try (KVStore s = r.open("app.db")) {
+                assertThat(s.getString("k")).contains("from the primary");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.put("k", "x"))
+                        .isInstanceOf(io.snkv.ReadOnlyException.class).hasMessageContaining("host1");
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.open("../escape.db"))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }
