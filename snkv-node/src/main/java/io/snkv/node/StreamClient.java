@@ -2,9 +2,14 @@ package io.snkv.node;
 
 import io.snkv.KVException;
 import io.snkv.LtxPosition;
+import io.snkv.ltx.LtxFormatException;
+import io.snkv.ltx.LtxHeader;
+import io.snkv.ltx.LtxLayout;
 import io.snkv.node.stream.Frame;
+import io.snkv.node.stream.FrameHeader;
 import io.snkv.node.stream.FrameReader;
 import io.snkv.node.stream.PositionMap;
+import io.snkv.node.stream.StreamProtocolException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -176,6 +181,9 @@ final class StreamClient implements AutoCloseable {
         Path spool = Files.createTempFile(node.settings().dataDir().resolve("tmp"), f.name() + "-", ".ltx.tmp");
         try {
             try (OutputStream out = Files.newOutputStream(spool); InputStream in = f.file()) {
+                byte[] head = in.readNBytes(LtxLayout.HEADER_SIZE);
+                checkFileType(f, head);
+                out.write(head);
                 in.transferTo(out);
             }
             ReplicatedDatabase db = node.database(f.name());
@@ -197,6 +205,26 @@ final class StreamClient implements AutoCloseable {
             }
         } finally {
             Files.deleteIfExists(spool);
+        }
+    }
+
+    /**
+     * The frame-type rule (REPLICATION.md 2.5, 3 step 1), checked on the file's header before the rest is read: an
+     * LTX frame never carries a snapshot (min TXID 1) and a SNAPSHOT frame nothing else. A header that does not
+     * decode is left to the apply, which rejects the file.
+     */
+    private static void checkFileType(Frame.FileFrame f, byte[] head) throws StreamProtocolException {
+        LtxHeader h;
+        try {
+            h = LtxHeader.parse(head);
+        } catch (LtxFormatException e) {
+            return;
+        }
+        if (h.isSnapshot() != (f instanceof Frame.Snapshot)) {
+            long fileStart = f.header().offset() + FrameHeader.LENGTH + f.header().payloadLength() - f.fileLength();
+            throw StreamProtocolException.inFrame(f.type(), f.header().offset(), fileStart + LtxLayout.OFF_MIN_TXID,
+                    f.type() + " frame for " + f.name() + " carries a file with min TXID "
+                            + Long.toUnsignedString(h.minTxid()) + (h.isSnapshot() ? "" : ", not a snapshot"));
         }
     }
 
