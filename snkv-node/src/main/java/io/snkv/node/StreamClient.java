@@ -153,7 +153,8 @@ final class StreamClient implements AutoCloseable {
             Thread watchdog = new Thread(() -> in.watch(SILENCE_MS), "snkv-stream-watchdog");
             watchdog.setDaemon(true);
             watchdog.start();
-            FrameReader reader = new FrameReader(in);
+            Path spools = node.settings().dataDir().resolve("tmp");
+            FrameReader reader = new FrameReader(in, () -> Files.getFileStore(spools).getUsableSpace());
             for (Frame f; !closed && (f = reader.next()) != null; ) {
                 lastFrameAt = System.currentTimeMillis();
                 node.metrics().framesReceived.labelValues(f.type().label()).inc();
