@@ -10,6 +10,7 @@ import io.snkv.node.stream.FrameHeader;
 import io.snkv.node.stream.FrameReader;
 import io.snkv.node.stream.PositionMap;
 import io.snkv.node.stream.StreamProtocolException;
+import io.snkv.node.stream.StreamTruncatedException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,6 +105,7 @@ final class StreamClient implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     LOG.info("stream from {} ended: {}", primaryUrl, e.toString());
+                    node.metrics().streamErrors.labelValues("replica", reason(e)).inc();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -142,7 +144,7 @@ final class StreamClient implements AutoCloseable {
         if (resp.statusCode() != 200) {
             try (InputStream err = resp.body()) {
                 String body = new String(err.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).trim();
-                throw new IOException("primary answered " + resp.statusCode() + ": " + body);
+                throw new StreamFault("status", "primary answered " + resp.statusCode() + ": " + body, null);
             }
         }
         boolean reachedReady = false;
@@ -155,21 +157,29 @@ final class StreamClient implements AutoCloseable {
             watchdog.start();
             Path spools = node.settings().dataDir().resolve("tmp");
             FrameReader reader = new FrameReader(in, () -> Files.getFileStore(spools).getUsableSpace());
-            for (Frame f; !closed && (f = reader.next()) != null; ) {
-                lastFrameAt = System.currentTimeMillis();
-                node.metrics().framesReceived.labelValues(f.type().label()).inc();
-                if (f instanceof Frame.FileFrame file) {
-                    receive(file);
-                } else if (f instanceof Frame.Ready) {
-                    ready = true;
-                    reachedReady = true;
-                } else if (f instanceof Frame.End) {
-                    return reachedReady;
-                } else if (f instanceof Frame.Error e) {
-                    throw new IOException("primary sent ERROR: " + e.reason());
-                } else if (f instanceof Frame.DropDb d) {
-                    LOG.warn("primary has no database {}; keeping the local copy untouched", d.name());
+            try {
+                for (Frame f; !closed && (f = reader.next()) != null; ) {
+                    lastFrameAt = System.currentTimeMillis();
+                    node.metrics().framesReceived.labelValues(f.type().label()).inc();
+                    if (f instanceof Frame.FileFrame file) {
+                        receive(file);
+                    } else if (f instanceof Frame.Ready) {
+                        ready = true;
+                        reachedReady = true;
+                    } else if (f instanceof Frame.End) {
+                        return reachedReady;
+                    } else if (f instanceof Frame.Error e) {
+                        throw new StreamFault("error", "primary sent ERROR: " + e.reason(), null);
+                    } else if (f instanceof Frame.DropDb d) {
+                        LOG.warn("primary has no database {}; keeping the local copy untouched", d.name());
+                    }
                 }
+            } catch (IOException e) {
+                // Closed by the watchdog: whatever the reader made of it, the primary went silent.
+                throw in.silenced() && !(e instanceof StreamFault) ? silence(e) : e;
+            }
+            if (in.silenced()) {
+                throw silence(null); // the closed stream read as a clean EOF
             }
             return reachedReady;
         } finally {
@@ -202,7 +212,7 @@ final class StreamClient implements AutoCloseable {
                 LOG.warn("{} from the primary did not apply to {}: {}; asking for a snapshot", f.type(), f.name(),
                         e.getMessage());
                 resync.add(f.name());
-                throw new IOException("reconnecting for a snapshot of " + f.name(), e);
+                throw new StreamFault("apply", "reconnecting for a snapshot of " + f.name(), e);
             }
         } finally {
             Files.deleteIfExists(spool);
@@ -229,6 +239,32 @@ final class StreamClient implements AutoCloseable {
         }
     }
 
+    private static StreamFault silence(IOException cause) {
+        return new StreamFault("silence", "no byte from the primary for " + SILENCE_MS / 1000 + " s", cause);
+    }
+
+    /** The {@code reason} label of {@code snkv_stream_errors_total{side="replica"}} for what ended a stream. */
+    private static String reason(Exception e) {
+        if (e instanceof StreamFault f) {
+            return f.reason;
+        }
+        if (e instanceof StreamTruncatedException) {
+            return "truncated";
+        }
+        return e instanceof StreamProtocolException ? "protocol" : "io";
+    }
+
+    /** A stream ended for a reason the client names: status, error, apply or silence. */
+    private static final class StreamFault extends IOException {
+        private static final long serialVersionUID = 1L;
+        final String reason;
+
+        StreamFault(String reason, String message, Throwable cause) {
+            super(message, cause);
+            this.reason = reason;
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -252,6 +288,7 @@ final class StreamClient implements AutoCloseable {
     private static final class WatchedStream extends FilterInputStream {
         private volatile long lastByte = System.currentTimeMillis();
         private volatile boolean done;
+        private volatile boolean silent;
 
         WatchedStream(InputStream in) {
             super(in);
@@ -266,6 +303,7 @@ final class StreamClient implements AutoCloseable {
                 }
                 if (!done && System.currentTimeMillis() - lastByte > silenceMs) {
                     LOG.info("no byte from the primary for {} ms: closing the stream", silenceMs);
+                    silent = true;
                     try {
                         close();
                     } catch (IOException ignored) {
@@ -274,6 +312,11 @@ final class StreamClient implements AutoCloseable {
                     return;
                 }
             }
+        }
+
+        /** Whether the watchdog closed the stream for silence. */
+        boolean silenced() {
+            return silent;
         }
 
         @Override
