@@ -46,8 +46,9 @@ final class SequencedWorkload {
                         put(s, k, "value of " + k + " at seq " + seq + " " + "x".repeat(rnd.nextInt(300)));
                     }
                 }
-                s.commit();
+                // Known before the commit: a replica may apply it before commit() returns here.
                 contents.put(seq, new TreeMap<>(model));
+                s.commit();
             }
             return s.capturePosition().orElseThrow();
         }
