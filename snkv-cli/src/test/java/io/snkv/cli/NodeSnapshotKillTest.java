@@ -60,9 +60,10 @@ class NodeSnapshotKillTest {
         }
         Files.writeString(dir.resolve("primary.yml"), "fuse:\n  dir: ./mnt1\ndata:\n  dir: ./data1\nhttp:\n"
                 + "  addr: \"127.0.0.1:0\"\nlease:\n  type: static\n  candidate: true\n  advertise-url: \"http://127.0.0.1:0\"\n");
-        MountedNode primary = MountedNode.start(dir, "primary", dir.resolve("mnt1")).awaitReady(60);
+        MountedNode primary = MountedNode.start(dir, "primary", dir.resolve("mnt1"));
         MountedNode replica = null;
         try {
+            primary.awaitReady(60);
             Files.writeString(dir.resolve("replica.yml"), "fuse:\n  dir: ./mnt2\ndata:\n  dir: ./data2\nhttp:\n"
                     + "  addr: \"127.0.0.1:0\"\nlease:\n  type: static\n  candidate: false\n  hostname: host1\n"
                     + "  advertise-url: \"" + primary.url() + "\"\n  reconnect-delay: 100ms\n");
@@ -86,6 +87,7 @@ class NodeSnapshotKillTest {
                 Optional<Path> spool = awaitSnapshotSpool(replica, primary);
                 if (spool.isEmpty()) {
                     kills.add("cycle " + cycle + ": the snapshot had been applied before; no kill");
+                    replica.stop(); // restarted below like the others
                     break;
                 }
                 Path f = spool.get();
@@ -129,7 +131,8 @@ class NodeSnapshotKillTest {
             kills.forEach(k -> System.out.println("[NodeSnapshotKillTest] " + k));
             assertThat(midSnapshot).as("kills that landed mid-snapshot: " + kills).isGreaterThan(0);
 
-            replica = MountedNode.start(dir, "replica", dir.resolve("mnt2")).awaitReady(60);
+            replica = MountedNode.start(dir, "replica", dir.resolve("mnt2"));
+            replica.awaitReady(60);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!replica.position(DB).equals(primary.position(DB))) {
                 assertThat(System.nanoTime()).as("replica at " + replica.position(DB) + ", primary at "
