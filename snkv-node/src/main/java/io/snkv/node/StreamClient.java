@@ -2,9 +2,15 @@ package io.snkv.node;
 
 import io.snkv.KVException;
 import io.snkv.LtxPosition;
+import io.snkv.ltx.LtxFormatException;
+import io.snkv.ltx.LtxHeader;
+import io.snkv.ltx.LtxLayout;
 import io.snkv.node.stream.Frame;
+import io.snkv.node.stream.FrameHeader;
 import io.snkv.node.stream.FrameReader;
 import io.snkv.node.stream.PositionMap;
+import io.snkv.node.stream.StreamProtocolException;
+import io.snkv.node.stream.StreamTruncatedException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,6 +106,7 @@ final class StreamClient implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     LOG.info("stream from {} ended: {}", primaryUrl, e.toString());
+                    node.metrics().streamErrors.labelValues("replica", reason(e)).inc();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -143,7 +150,7 @@ final class StreamClient implements AutoCloseable {
         if (resp.statusCode() != 200) {
             try (InputStream err = resp.body()) {
                 String body = new String(err.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).trim();
-                throw new IOException("primary answered " + resp.statusCode() + ": " + body);
+                throw new StreamFault("status", "primary answered " + resp.statusCode() + ": " + body, null);
             }
         }
         boolean reachedReady = false;
@@ -154,26 +161,33 @@ final class StreamClient implements AutoCloseable {
             Thread watchdog = new Thread(() -> in.watch(SILENCE_MS), "snkv-stream-watchdog");
             watchdog.setDaemon(true);
             watchdog.start();
-            // Payloads larger than the data directory's free space are refused before they are read (REPLICATION.md 2.4).
-            java.nio.file.FileStore store = Files.getFileStore(node.settings().dataDir());
-            FrameReader reader = new FrameReader(in, store::getUsableSpace);
-            for (Frame f; !closed && (f = reader.next()) != null; ) {
-                lastFrameAt = System.currentTimeMillis();
-                node.metrics().framesReceived.labelValues(f.type().label()).inc();
-                if (f instanceof Frame.FileFrame file) {
-                    receive(file);
-                } else if (f instanceof Frame.Heartbeat) {
-                    flushAll(); // the primary is idle: make what was applied durable
-                } else if (f instanceof Frame.Ready) {
-                    ready = true;
-                    reachedReady = true;
-                } else if (f instanceof Frame.End) {
-                    return reachedReady;
-                } else if (f instanceof Frame.Error e) {
-                    throw new IOException("primary sent ERROR: " + e.reason());
-                } else if (f instanceof Frame.DropDb d) {
-                    LOG.warn("primary has no database {}; keeping the local copy untouched", d.name());
+            Path spools = node.settings().dataDir().resolve("tmp");
+            FrameReader reader = new FrameReader(in, () -> Files.getFileStore(spools).getUsableSpace());
+            try {
+                for (Frame f; !closed && (f = reader.next()) != null; ) {
+                    lastFrameAt = System.currentTimeMillis();
+                    node.metrics().framesReceived.labelValues(f.type().label()).inc();
+                    if (f instanceof Frame.FileFrame file) {
+                        receive(file);
+                    } else if (f instanceof Frame.Heartbeat) {
+                        flushAll(); // the primary is idle: make what was applied durable
+                    } else if (f instanceof Frame.Ready) {
+                        ready = true;
+                        reachedReady = true;
+                    } else if (f instanceof Frame.End) {
+                        return reachedReady;
+                    } else if (f instanceof Frame.Error e) {
+                        throw new StreamFault("error", "primary sent ERROR: " + e.reason(), null);
+                    } else if (f instanceof Frame.DropDb d) {
+                        LOG.warn("primary has no database {}; keeping the local copy untouched", d.name());
+                    }
                 }
+            } catch (IOException e) {
+                // Closed by the watchdog: whatever the reader made of it, the primary went silent.
+                throw in.silenced() && !(e instanceof StreamFault) ? silence(e) : e;
+            }
+            if (in.silenced()) {
+                throw silence(null); // the closed stream read as a clean EOF
             }
             return reachedReady;
         } finally {
@@ -187,6 +201,9 @@ final class StreamClient implements AutoCloseable {
         Path spool = Files.createTempFile(node.settings().dataDir().resolve("tmp"), f.name() + "-", ".ltx.tmp");
         try {
             try (OutputStream out = Files.newOutputStream(spool); InputStream in = f.file()) {
+                byte[] head = in.readNBytes(LtxLayout.HEADER_SIZE);
+                checkFileType(f, head);
+                out.write(head);
                 in.transferTo(out);
             }
             ReplicatedDatabase db = node.database(f.name());
@@ -201,9 +218,8 @@ final class StreamClient implements AutoCloseable {
                 if (node.settings().strictVerify() && !verified(db)) {
                     LOG.error("strict-verify: {} after applying TXID {} does not match its position {}; asking for a snapshot",
                             f.name(), Long.toUnsignedString(at.txid()), at);
-                    node.metrics().streamErrors.labelValues("replica", "verify").inc();
                     resync.add(f.name());
-                    throw new IOException("reconnecting for a snapshot of " + f.name() + " after a failed verification");
+                    throw new StreamFault("verify", "reconnecting for a snapshot of " + f.name() + " after a failed verification", null);
                 }
                 node.applied(f.name(), facts);
                 db.flushIfDue(FLUSH_EVERY_MS);
@@ -214,16 +230,15 @@ final class StreamClient implements AutoCloseable {
             } catch (KVException e) {
                 if (e.code() == io.snkv.ErrorCode.CORRUPT) {
                     // A damaged file (REPLICATION.md 2.5): fetch it again; the third failure at one position resyncs.
-                    node.metrics().streamErrors.labelValues("replica", "corrupt").inc();
                     if (!damaged.thirdAt(f.name(), db.position())) {
                         LOG.warn("{} for {} is damaged ({}); fetching it again", f.type(), f.name(), e.getMessage());
-                        throw new IOException("reconnecting after a damaged file for " + f.name(), e);
+                        throw new StreamFault("corrupt", "reconnecting after a damaged file for " + f.name(), e);
                     }
                 }
                 LOG.warn("{} from the primary did not apply to {}: {}; asking for a snapshot", f.type(), f.name(),
                         e.getMessage());
                 resync.add(f.name());
-                throw new IOException("reconnecting for a snapshot of " + f.name(), e);
+                throw new StreamFault("apply", "reconnecting for a snapshot of " + f.name(), e);
             }
         } finally {
             Files.deleteIfExists(spool);
@@ -252,6 +267,52 @@ final class StreamClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The frame-type rule (REPLICATION.md 2.5, 3 step 1), checked on the file's header before the rest is read: an
+     * LTX frame never carries a snapshot (min TXID 1) and a SNAPSHOT frame nothing else. A header that does not
+     * decode is left to the apply, which rejects the file.
+     */
+    private static void checkFileType(Frame.FileFrame f, byte[] head) throws StreamProtocolException {
+        LtxHeader h;
+        try {
+            h = LtxHeader.parse(head);
+        } catch (LtxFormatException e) {
+            return;
+        }
+        if (h.isSnapshot() != (f instanceof Frame.Snapshot)) {
+            long fileStart = f.header().offset() + FrameHeader.LENGTH + f.header().payloadLength() - f.fileLength();
+            throw StreamProtocolException.inFrame(f.type(), f.header().offset(), fileStart + LtxLayout.OFF_MIN_TXID,
+                    f.type() + " frame for " + f.name() + " carries a file with min TXID "
+                            + Long.toUnsignedString(h.minTxid()) + (h.isSnapshot() ? "" : ", not a snapshot"));
+        }
+    }
+
+    private static StreamFault silence(IOException cause) {
+        return new StreamFault("silence", "no byte from the primary for " + SILENCE_MS / 1000 + " s", cause);
+    }
+
+    /** The {@code reason} label of {@code snkv_stream_errors_total{side="replica"}} for what ended a stream. */
+    private static String reason(Exception e) {
+        if (e instanceof StreamFault f) {
+            return f.reason;
+        }
+        if (e instanceof StreamTruncatedException) {
+            return "truncated";
+        }
+        return e instanceof StreamProtocolException ? "protocol" : "io";
+    }
+
+    /** A stream ended for a reason the client names: status, error, apply, corrupt, verify or silence. */
+    private static final class StreamFault extends IOException {
+        private static final long serialVersionUID = 1L;
+        final String reason;
+
+        StreamFault(String reason, String message, Throwable cause) {
+            super(message, cause);
+            this.reason = reason;
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -275,6 +336,7 @@ final class StreamClient implements AutoCloseable {
     private static final class WatchedStream extends FilterInputStream {
         private volatile long lastByte = System.currentTimeMillis();
         private volatile boolean done;
+        private volatile boolean silent;
 
         WatchedStream(InputStream in) {
             super(in);
@@ -289,6 +351,7 @@ final class StreamClient implements AutoCloseable {
                 }
                 if (!done && System.currentTimeMillis() - lastByte > silenceMs) {
                     LOG.info("no byte from the primary for {} ms: closing the stream", silenceMs);
+                    silent = true;
                     try {
                         close();
                     } catch (IOException ignored) {
@@ -297,6 +360,11 @@ final class StreamClient implements AutoCloseable {
                     return;
                 }
             }
+        }
+
+        /** Whether the watchdog closed the stream for silence. */
+        boolean silenced() {
+            return silent;
         }
 
         @Override
