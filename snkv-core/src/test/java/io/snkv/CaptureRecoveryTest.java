@@ -362,4 +362,27 @@ class CaptureRecoveryTest {
             assertThat(again).exists(); // a file that does not apply stays where it was
         }
     }
+
+    @Test
+    void aSnapshotEndingWhereTheLogEndsReplacesEveryOtherFile() throws IOException {
+        Path source = dir.resolve("s.db");
+        Path snapshot = dir.resolve("snapshot.ltx");
+        try (KVStore s = KVStore.open(source, capturing(JournalMode.WAL))) {
+            s.put(b("a"), b("1"));
+            try (java.io.OutputStream out = Files.newOutputStream(snapshot)) {
+                assertThat(s.writeSnapshot(out).txid()).isEqualTo(2);
+            }
+        }
+        KVStoreConfig target = KVStoreConfig.builder().changeCapture(dir.resolve("data2")).build();
+        Path targetLog = dir.resolve("data2/dbs/t.db/ltx");
+        try (KVStore t = KVStore.open(dir.resolve("t.db"), target)) {
+            t.applyLtx(ltxDir("s.db").resolve(LtxFileName.format(1, 1)));
+            t.applyLtx(ltxDir("s.db").resolve(LtxFileName.format(2, 2)));
+            t.applyLtx(snapshot); // the same position again, as a replica resyncing gets it
+            assertThat(t.getString("a")).contains("1");
+        }
+        try (var files = Files.list(targetLog)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(LtxFileName.format(1, 2));
+        }
+    }
 }

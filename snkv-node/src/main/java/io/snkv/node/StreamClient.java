@@ -111,6 +111,7 @@ final class StreamClient implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } finally {
+                wasReady |= ready; // READY resets the backoff, also for a stream that then failed (REPLICATION.md 2.5)
                 connected = false;
                 ready = false;
             }

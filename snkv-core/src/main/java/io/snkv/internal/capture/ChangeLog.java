@@ -710,7 +710,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
     }
 
     private void removeAllExcept(Path keep) throws IOException {
-        for (LtxFileName.TxidRange r : dir.files().values()) {
+        for (LtxFileName.TxidRange r : dir.allFiles()) {
             Path p = dir.file(r.minTxid(), r.maxTxid());
             if (!p.equals(keep)) {
                 dir.delete(p);
@@ -723,9 +723,9 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
 
     /** Deletes the files wholly before {@code txid} (a snapshot at {@code txid} replaces them). */
     private void removeBefore(long txid) throws IOException {
-        for (Map.Entry<Long, LtxFileName.TxidRange> e : dir.files().entrySet()) {
-            if (Long.compareUnsigned(e.getKey(), txid) < 0) {
-                Path p = dir.file(e.getValue().minTxid(), e.getValue().maxTxid());
+        for (LtxFileName.TxidRange r : dir.allFiles()) {
+            if (Long.compareUnsigned(r.maxTxid(), txid) < 0) {
+                Path p = dir.file(r.minTxid(), r.maxTxid());
                 dir.delete(p);
                 synchronized (this) {
                     unsynced.remove(p);

@@ -157,6 +157,24 @@ final class LogDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * Every LTX file of the log, including those sharing a max TXID (a snapshot {@code 1-t} beside the
+     * {@code t-t} it replaces), which {@link #files()} would show as one.
+     */
+    List<LtxFileName.TxidRange> allFiles() throws IOException {
+        List<LtxFileName.TxidRange> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(ltx, "*.ltx")) {
+            for (Path p : ds) {
+                try {
+                    out.add(LtxFileName.parse(p.getFileName().toString()));
+                } catch (IllegalArgumentException ignored) {
+                    // not ours
+                }
+            }
+        }
+        return out;
+    }
+
     /** Every LTX file of the log by max TXID (names that do not parse, and temporary files, are ignored). */
     TreeMap<Long, LtxFileName.TxidRange> files() throws IOException {
         TreeMap<Long, LtxFileName.TxidRange> out = new TreeMap<>(Long::compareUnsigned);
