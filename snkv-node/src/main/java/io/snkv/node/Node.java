@@ -49,7 +49,7 @@ public final class Node implements AutoCloseable {
     private final Set<String> importing = ConcurrentHashMap.newKeySet();
     private final Object importLock = new Object();
     private final StreamServer streams;
-    /** strict-verify's checks on the primary, one at a time, off the notice's thread (see {@link #verifyQuietly}). */
+    /** Full-checksum checks, one at a time, off the commit and apply paths: strict-verify's and a replica's first. */
     private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "snkv-node-background");
         t.setDaemon(true);
@@ -290,6 +290,30 @@ public final class Node implements AutoCloseable {
         if (settings.strictVerify()) {
             background.submit(() -> verifyQuietly(name));
         }
+    }
+
+    /**
+     * Checks every database against its position in the background (REPLICATION.md 5.3 SHOULD: once ready, not
+     * before), one at a time; {@code mismatch} hears of each that fails.
+     */
+    void verifyInBackground(java.util.function.Consumer<String> mismatch) {
+        background.submit(() -> {
+            for (ReplicatedDatabase d : databases().values()) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    if (!d.verify()) {
+                        mismatch.accept(d.name());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.debug("background check of {} failed: {}", d.name(), e.toString());
+                }
+            }
+        });
     }
 
     /** strict-verify on the primary: the database against its position after each commit notice, off the notice's thread. */

@@ -58,6 +58,8 @@ final class StreamClient implements AutoCloseable {
     private volatile long lastAppliedTimestamp;
     private volatile long reconnects;
     private volatile InputStream current;
+    /** The first READY started the background check of every database against its position. */
+    private boolean verifyStarted;
 
     StreamClient(Node node, String primaryUrl, Duration reconnectDelay) {
         this.node = node;
@@ -175,6 +177,10 @@ final class StreamClient implements AutoCloseable {
                     } else if (f instanceof Frame.Ready) {
                         ready = true;
                         reachedReady = true;
+                        if (!verifyStarted) {
+                            verifyStarted = true; // once per start: a full read of every database is not free
+                            node.verifyInBackground(this::changedBehindTheNode);
+                        }
                     } else if (f instanceof Frame.End) {
                         return reachedReady;
                     } else if (f instanceof Frame.Error e) {
@@ -243,6 +249,23 @@ final class StreamClient implements AutoCloseable {
             }
         } finally {
             Files.deleteIfExists(spool);
+        }
+    }
+
+    /**
+     * A database that no longer matches its position (REPLICATION.md 5.3: changed behind the node, or damaged): it
+     * is reported as (0, 0) on a new stream, so the primary sends a snapshot.
+     */
+    private void changedBehindTheNode(String name) {
+        LOG.warn("{} does not match its position {}: asking the primary for a snapshot", name, node.position(name));
+        resync.add(name);
+        InputStream in = current;
+        if (in != null) {
+            try {
+                in.close(); // the reader fails and reconnects
+            } catch (IOException ignored) {
+                // reconnecting anyway
+            }
         }
     }
 
