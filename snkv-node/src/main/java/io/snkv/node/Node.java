@@ -49,6 +49,12 @@ public final class Node implements AutoCloseable {
     private final Set<String> importing = ConcurrentHashMap.newKeySet();
     private final Object importLock = new Object();
     private final StreamServer streams;
+    private final Set<String> toAnnounce = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ExecutorService announcer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "snkv-node-announce");
+        t.setDaemon(true);
+        return t;
+    });
     /** Full-checksum checks, one at a time, off the commit and apply paths: strict-verify's and a replica's first. */
     private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "snkv-node-background");
@@ -256,9 +262,20 @@ public final class Node implements AutoCloseable {
             return;
         }
         for (ChangeSet s : subscribers) {
-            s.mark(name);
+            s.mark(name); // streams wake at once
         }
-        announce(name);
+        // Events and counts read the log, which the committer (an application's thread, when the node runs in its
+        // JVM) should not wait for: one pending announcement per database, on the node's own thread.
+        if (toAnnounce.add(name)) {
+            try {
+                announcer.execute(() -> {
+                    toAnnounce.remove(name);
+                    announce(name);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                toAnnounce.remove(name);
+            }
+        }
     }
 
     /**
@@ -527,6 +544,7 @@ public final class Node implements AutoCloseable {
         }
         watcher.interrupt();
         background.shutdownNow();
+        announcer.shutdownNow();
         try {
             if (descriptor != null) {
                 descriptor.withRole("none", descriptor.primaryHostname(), descriptor.primaryUrl(), 0).writeTo(settings.servedDir());

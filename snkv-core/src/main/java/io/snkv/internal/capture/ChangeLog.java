@@ -44,6 +44,8 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
     private final java.util.Set<Path> unsynced = new java.util.LinkedHashSet<>();
     /** A background flush is queued for {@link #unsynced}. Guarded by this. */
     private boolean flushScheduled;
+    /** Files of {@link #unsynced} the background flush has written out already. Guarded by this. */
+    private final java.util.Set<Path> flushedAhead = new java.util.HashSet<>();
 
     // Guarded by the write lock (and this, for readers of the position).
     private LtxPosition pos = LtxPosition.ZERO;
@@ -486,6 +488,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
                 dir.delete(p.file());
                 synchronized (this) {
                     unsynced.remove(p.file());
+                    flushedAhead.remove(p.file());
                 }
             } catch (IOException e) {
                 LOG.warn("could not delete {} after a failed commit; the next writer will apply it: {}", p.file(), e.toString());
@@ -521,7 +524,8 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
         }
         storage.syncDirectory(dir.ltxDir());
         synchronized (this) {
-            unsynced.removeAll(todo);
+            todo.forEach(unsynced::remove); // not removeAll: with a list argument as large as the set it is O(n^2)
+            todo.forEach(flushedAhead::remove);
         }
     }
 
@@ -627,6 +631,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
                 dir.delete(p);
                 synchronized (this) {
                     unsynced.remove(p);
+                    flushedAhead.remove(p);
                 }
             }
         }
@@ -695,10 +700,14 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
      * what it guarantees, and what a fault-injecting storage sees, does not depend on this thread's timing.
      */
     private void flushInBackground() {
-        List<Path> todo;
+        List<Path> todo = new ArrayList<>();
         synchronized (this) {
             flushScheduled = false;
-            todo = new ArrayList<>(unsynced);
+            for (Path p : unsynced) {
+                if (flushedAhead.add(p)) {
+                    todo.add(p); // each file once: the set holds every file since the last checkpoint
+                }
+            }
         }
         for (Path p : todo) {
             try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
@@ -716,6 +725,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
                 dir.delete(p);
                 synchronized (this) {
                     unsynced.remove(p);
+                    flushedAhead.remove(p);
                 }
             }
         }
@@ -729,6 +739,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
                 dir.delete(p);
                 synchronized (this) {
                     unsynced.remove(p);
+                    flushedAhead.remove(p);
                 }
             }
         }
