@@ -195,7 +195,8 @@ public final class ReplicatedDatabase implements AutoCloseable {
     private volatile long flushedAt;
 
     /**
-     * Flushes applied files (the log's, then the WAL) when {@code maxDelayMs} have passed since the last flush,
+     * Flushes the applied transactions (the WAL; the log's files are written out in the background and fsynced
+     * before each checkpoint) when {@code maxDelayMs} have passed since the last flush,
      * or always with 0. A replica applies at sync level NORMAL and flushes in groups: an fsync per file held it to
      * a fifth of the primary's commit rate here. A power loss may take the last applied files; the boot-ID check
      * at the next open puts the position back where the database is, and the primary sends them again.

@@ -1114,9 +1114,6 @@ public final class Pager implements AutoCloseable {
         }
         try {
             if (!opts.readOnly()) {
-                if (opts.hook() != null) {
-                    opts.hook().beforeCheckpoint(); // the change log's files first: none may be behind its commit
-                }
                 db.sync();
                 WalFile w;
                 synchronized (this) {
