@@ -163,6 +163,27 @@ public final class KVStore implements AutoCloseable {
     }
 
     /**
+     * Applies consecutive LTX files (no snapshots; capture on) as ONE write transaction: each is verified as
+     * {@link #applyLtx(Path)} verifies one and joins the change log as its own file, and readers see the state
+     * before the first or after the last. All or nothing: on any failure nothing is committed, and a file that
+     * fails verification leaves every file where it was. With {@code moveIntoLog} the files are moved into the
+     * log rather than copied.
+     *
+     * @return the position after each file
+     */
+    public java.util.List<LtxPosition> applyLtx(java.util.List<Path> ltxFiles, boolean moveIntoLog) {
+        checkOpen();
+        Objects.requireNonNull(ltxFiles, "ltxFiles");
+        if (current.get() != null) {
+            throw new KVException(ErrorCode.MISUSE, "cannot apply LTX files inside a transaction");
+        }
+        if (db.captureDirectory().isEmpty()) {
+            throw new KVException(ErrorCode.MISUSE, "applying several LTX files at once needs change capture on");
+        }
+        return guard(path, () -> db.applyLtxAll(List.copyOf(ltxFiles), moveIntoLog));
+    }
+
+    /**
      * As {@link #applyLtx(Path)}; with {@code moveIntoLog} and capture on, a file that applies is moved into
      * the change log instead of copied (a replica's received file, which it would delete next): it is gone
      * from {@code ltxFile} afterwards. A file that does not apply stays where it is.

@@ -192,6 +192,10 @@ public final class Database implements AutoCloseable {
     }
 
     /** Applies an LTX file as one write transaction (see {@link LtxApply}). */
+    public java.util.List<LtxPosition> applyLtxAll(java.util.List<Path> files, boolean moveIntoLog) {
+        return LtxApply.applyAll(pager, log, files, moveIntoLog);
+    }
+
     public LtxPosition applyLtx(Path file, boolean moveIntoLog) {
         return LtxApply.apply(pager, log, file, moveIntoLog);
     }

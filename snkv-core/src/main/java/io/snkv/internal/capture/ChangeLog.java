@@ -58,9 +58,9 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
 
     /** One commit's record, between {@link #prepare} and {@link #committed}. */
     record Pending(Path file, LtxPosition after, boolean snapshot, boolean written, int[] pgnos, long[] newSums,
-                   int count, int newSize) {
+                   int count, int newSize, List<Path> earlier) {
         Pending(Path file, LtxPosition after, boolean snapshot, boolean written) {
-            this(file, after, snapshot, written, null, null, 0, -1);
+            this(file, after, snapshot, written, null, null, 0, -1, List.of());
         }
     }
 
@@ -381,7 +381,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
             }
         });
         Pending pending = new Pending(file, new LtxPosition(txid, post), snapshot, true, c.pgnos(), newSums, c.count(),
-                c.newSize());
+                c.newSize(), List.of());
         if (node != null) {
             try {
                 node.checkWritable(); // the lease may have gone while the file was written (4.2 step 5)
@@ -484,14 +484,19 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
         Pending p = (Pending) token;
         sums.clear();
         if (p.written()) {
-            try {
-                dir.delete(p.file());
-                synchronized (this) {
-                    unsynced.remove(p.file());
-                    flushedAhead.remove(p.file());
+            List<Path> files = new ArrayList<>(p.earlier());
+            files.add(p.file());
+            for (int i = files.size() - 1; i >= 0; i--) { // newest first: never leave a gap below a file
+                Path f = files.get(i);
+                try {
+                    dir.delete(f);
+                    synchronized (this) {
+                        unsynced.remove(f);
+                        flushedAhead.remove(f);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("could not delete {} after a failed commit; the next writer will apply it: {}", f, e.toString());
                 }
-            } catch (IOException e) {
-                LOG.warn("could not delete {} after a failed commit; the next writer will apply it: {}", p.file(), e.toString());
             }
         }
     }
@@ -560,6 +565,27 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
      * {@code source}, or moved with {@code move} (a rename on one file system).
      */
     void plan(Path source, LtxHeader h, LtxPosition after, boolean move) throws IOException {
+        planned = new Pending(publishInto(source, h, move), after, h.isSnapshot(), true);
+    }
+
+    /**
+     * As {@link #plan} for several consecutive LTX files applied in one transaction ({@link LtxApply#applyAll}):
+     * each joins the log as its own file, in order, and {@code pos} moves to the last one's position. Should the
+     * process die before the commit, the next writer rolls the published files forward one by one.
+     */
+    void planAll(List<Path> sources, List<LtxHeader> headers, LtxPosition after, boolean move) throws IOException {
+        List<Path> earlier = new ArrayList<>();
+        Path last = null;
+        for (int i = 0; i < sources.size(); i++) {
+            if (last != null) {
+                earlier.add(last);
+            }
+            last = publishInto(sources.get(i), headers.get(i), move);
+        }
+        planned = new Pending(last, after, false, true, null, null, 0, -1, List.copyOf(earlier));
+    }
+
+    private Path publishInto(Path source, LtxHeader h, boolean move) throws IOException {
         Path file = dir.file(h.minTxid(), h.maxTxid());
         if (!source.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
             Path tmp = dir.tempFor(file);
@@ -570,7 +596,7 @@ public final class ChangeLog implements CommitHook, AutoCloseable {
             }
             publish(tmp, file);
         }
-        planned = new Pending(file, after, h.isSnapshot(), true);
+        return file;
     }
 
     void unplan() {

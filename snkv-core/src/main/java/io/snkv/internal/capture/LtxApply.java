@@ -91,12 +91,79 @@ public final class LtxApply {
     }
 
     /**
+     * Applies consecutive LTX files (no snapshots) through {@code pager} as ONE write transaction, each verified
+     * as {@link #apply} verifies one (pre-apply checksum, the result's checksum against its trailer), each joining
+     * {@code log} as its own file: readers see the state before the first or after the last. A replica that has
+     * fallen behind catches up this way without a commit per file.
+     *
+     * @return the position after each file
+     */
+    public static java.util.List<LtxPosition> applyAll(Pager pager, ChangeLog log, java.util.List<Path> files, boolean move) {
+        if (log == null || files.isEmpty()) {
+            throw new IllegalArgumentException("applying files together needs change capture and at least one file");
+        }
+        java.util.List<LtxHeader> headers = new java.util.ArrayList<>();
+        for (Path f : files) {
+            LtxHeader h = readHeader(f);
+            if (h.hasNoChecksum() || h.isSnapshot() || h.pageSize() != pager.pageSize()) {
+                throw new KVException(ErrorCode.ERROR, "LTX file " + f + " cannot be applied with others (a snapshot, "
+                        + "no checksums, or page size " + h.pageSize() + " where the database has " + pager.pageSize() + ")");
+            }
+            headers.add(h);
+        }
+        WriteTxn t = pager.beginWrite();
+        try {
+            LtxPosition current = log.position();
+            java.util.Map<Integer, Long> written = new java.util.HashMap<>();
+            CommittedChecksums old = (tx, pg) -> {
+                Long s = written.get(pg);
+                return s != null ? s : log.committedChecksum(tx, pg);
+            };
+            java.util.List<LtxPosition> after = new java.util.ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                LtxHeader h = headers.get(i);
+                if (h.minTxid() != current.txid() + 1) {
+                    throw new KVException(ErrorCode.ERROR, "LTX file " + files.get(i) + " starts at TXID "
+                            + Long.toUnsignedString(h.minTxid()) + " but " + pager.path() + " is at TXID "
+                            + Long.toUnsignedString(current.txid()));
+                }
+                current = intoTransaction(t, files.get(i), current, old, written).after();
+                after.add(current);
+            }
+            log.planAll(files, headers, current, move);
+            try {
+                t.commit();
+            } finally {
+                log.unplan();
+            }
+            return after;
+        } catch (IOException e) {
+            throw new KVException(ErrorCode.IOERR, "applying " + files.size() + " files to " + pager.path() + " failed: "
+                    + e.getMessage(), e);
+        } finally {
+            if (t.isActive()) {
+                t.rollback();
+            }
+        }
+    }
+
+    /**
      * Decodes {@code file} into {@code t}, committing its pages exactly as given. With {@code current}
      * the pre-apply checksum must equal it (snapshots excepted) and the result is checked incrementally,
      * a mismatch throwing; without it (rolling a commit forward) the result's full checksum is computed
      * and returned for the caller to judge.
      */
     static Result intoTransaction(WriteTxn t, Path file, LtxPosition current, CommittedChecksums old) {
+        return intoTransaction(t, file, current, old, null);
+    }
+
+    /**
+     * As {@link #intoTransaction(WriteTxn, Path, LtxPosition, CommittedChecksums)}; the file may follow others in
+     * {@code t} (its "before" is what they left), and {@code written}, when given, receives each page's new
+     * checksum, which is what the next file of the same transaction must take as that page's old one.
+     */
+    static Result intoTransaction(WriteTxn t, Path file, LtxPosition current, CommittedChecksums old,
+                                  java.util.Map<Integer, Long> written) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
             LtxDecoder dec = new LtxDecoder(in);
             LtxHeader h = dec.header();
@@ -112,7 +179,7 @@ public final class LtxApply {
                 throw new KVException(ErrorCode.ERROR, "LTX file " + file + " has commit " + h.commit() + " pages, too many");
             }
             int commit = (int) h.commit();
-            int start = t.startPageCount();
+            int start = t.pageCount(); // where earlier files of this transaction left it
             long lock = LtxChecksums.lockPage(t.pageSize());
             boolean incremental = current != null && !h.isSnapshot();
             long c = incremental ? current.checksum() : 0;
@@ -128,7 +195,11 @@ public final class LtxApply {
             for (LtxPageFrame f; (f = dec.readPage()) != null; ) {
                 int pg = (int) f.pageNumber();
                 if (incremental) {
-                    c ^= (pg <= start ? old.of(t, pg) : 0) ^ LtxChecksums.pageChecksum(pg, f.data());
+                    long fresh = LtxChecksums.pageChecksum(pg, f.data());
+                    c ^= (pg <= start ? old.of(t, pg) : 0) ^ fresh;
+                    if (written != null) {
+                        written.put(pg, fresh);
+                    }
                 } else if (h.isSnapshot()) {
                     c ^= LtxChecksums.pageChecksum(pg, f.data());
                 }
