@@ -363,7 +363,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * On a replica, calls {@code listener} with the database name and its new position each time a file from the
-     * primary (LTX or snapshot) has been applied and is durable, i.e. as soon as {@link #position} shows it. It runs
+     * primary (LTX or snapshot) has been applied, once {@link #position} shows it or a later position (a replica
+     * that is behind applies the files waiting for it in one transaction, then reports each in order). It runs
      * on the stream's thread before the next file is read, so it must be quick; an exception it throws is logged
      * and ignored. Listeners stay registered until the node closes; a primary never calls them. For measurements
      * (snkv-bench timestamps each apply) and tests; applications watch {@code GET /events}.

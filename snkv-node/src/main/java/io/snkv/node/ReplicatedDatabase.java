@@ -269,6 +269,18 @@ public final class ReplicatedDatabase implements AutoCloseable {
     }
 
     /**
+     * Applies consecutive received LTX files (no snapshot) as one engine transaction, each verified and moved into
+     * the local log as its own file (see {@link KVStore#applyLtx(java.util.List, boolean)}).
+     *
+     * @return the position after each
+     */
+    public synchronized java.util.List<LtxPosition> applyAll(java.util.List<Path> received) {
+        java.util.List<LtxPosition> at = store(4096).applyLtx(received, true);
+        unflushed = true;
+        return at;
+    }
+
+    /**
      * Applies a received, fully written LTX or snapshot file as one engine transaction (REPLICATION.md 3): the
      * engine verifies it completely, checks it against the local position and commits it; the file moves into
      * the local log ({@code h} is its header, read by the caller). A file that does not apply stays where it is.

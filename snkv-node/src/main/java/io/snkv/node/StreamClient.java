@@ -22,6 +22,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -167,11 +169,44 @@ final class StreamClient implements AutoCloseable {
             Path spools = node.settings().dataDir().resolve("tmp");
             FrameReader reader = new FrameReader(in, () -> Files.getFileStore(spools).getUsableSpace());
             try {
-                for (Frame f; !closed && (f = reader.next()) != null; ) {
-                    lastFrameAt = System.currentTimeMillis();
-                    node.metrics().framesReceived.labelValues(f.type().label()).inc();
-                    if (f instanceof Frame.FileFrame file) {
-                        receive(file);
+                Frame next = null;
+                for (Frame f; !closed && (f = next != null ? next : reader.next()) != null; ) {
+                    if (next == null) {
+                        counted(f);
+                    }
+                    next = null;
+                    if (f instanceof Frame.Ltx ltx) {
+                        // Files already waiting behind this one (the replica is behind) are applied with it.
+                        List<Spooled> batch = new ArrayList<>(List.of(spool(ltx)));
+                        long bytes = ltx.fileLength();
+                        while (batch.size() < BATCH_FILES && bytes < BATCH_BYTES && in.available() > 0) {
+                            Frame more;
+                            try {
+                                more = reader.next();
+                            } catch (IOException | RuntimeException e) {
+                                apply(batch); // the whole files before a fault count
+                                throw e;
+                            }
+                            if (more == null) {
+                                break;
+                            }
+                            counted(more);
+                            if (more instanceof Frame.Ltx l && l.name().equals(ltx.name())) {
+                                try {
+                                    batch.add(spool(l));
+                                } catch (IOException | RuntimeException e) {
+                                    apply(batch);
+                                    throw e;
+                                }
+                                bytes += l.fileLength();
+                            } else {
+                                next = more;
+                                break;
+                            }
+                        }
+                        apply(batch);
+                    } else if (f instanceof Frame.FileFrame file) {
+                        apply(List.of(spool(file)));
                     } else if (f instanceof Frame.Heartbeat) {
                         flushAll(); // the primary is idle: make what was applied durable
                     } else if (f instanceof Frame.Ready) {
@@ -203,8 +238,20 @@ final class StreamClient implements AutoCloseable {
         }
     }
 
-    /** Spools one file to disk, then applies it; a file that does not apply forces a snapshot next time. */
-    private void receive(Frame.FileFrame f) throws IOException {
+    /** At most this many waiting files, or about this many bytes, go into one engine transaction. */
+    static final int BATCH_FILES = 64;
+    static final long BATCH_BYTES = 16L << 20;
+
+    /** A received file on disk, not applied yet. */
+    private record Spooled(Frame.FileFrame frame, Path file) {}
+
+    private void counted(Frame f) {
+        lastFrameAt = System.currentTimeMillis();
+        node.metrics().framesReceived.labelValues(f.type().label()).inc();
+    }
+
+    /** Writes a file frame's payload to disk (REPLICATION.md 2.4: never whole into memory). */
+    private Spooled spool(Frame.FileFrame f) throws IOException {
         Path spool = Files.createTempFile(node.settings().dataDir().resolve("tmp"), f.name() + "-", ".ltx.tmp");
         try {
             try (OutputStream out = Files.newOutputStream(spool); InputStream in = f.file()) {
@@ -213,42 +260,93 @@ final class StreamClient implements AutoCloseable {
                 out.write(head);
                 in.transferTo(out);
             }
-            ReplicatedDatabase db = node.database(f.name());
-            try {
-                LtxFileFacts facts = LtxFileFacts.read(spool); // before the apply moves it into the log
-                LtxPosition at = db.apply(spool, facts.header());
-                LOG.debug("applied {} {} bytes for {}: now at {}", f.type(), f.fileLength(), f.name(), at);
-                resync.remove(f.name());
-                damaged.applied(f.name());
-                lastAppliedTimestamp = facts.header().timestamp();
-                db.recordApply(lastAppliedTimestamp);
-                if (node.settings().strictVerify() && !verified(db)) {
-                    LOG.error("strict-verify: {} after applying TXID {} does not match its position {}; asking for a snapshot",
-                            f.name(), Long.toUnsignedString(at.txid()), at);
-                    resync.add(f.name());
-                    throw new StreamFault("verify", "reconnecting for a snapshot of " + f.name() + " after a failed verification", null);
+            return new Spooled(f, spool);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(spool);
+            throw e;
+        }
+    }
+
+    /**
+     * Applies spooled files of one database in order: several consecutive LTX files as one engine transaction
+     * (each still verified and logged as its own file), else one by one. A batch that does not apply is retried
+     * file by file, so the files before a bad one are kept and the bad one is judged as if it came alone.
+     */
+    private void apply(List<Spooled> batch) throws IOException {
+        try {
+            if (batch.size() > 1) {
+                ReplicatedDatabase db = node.database(batch.get(0).frame().name());
+                List<LtxFileFacts> facts = new ArrayList<>();
+                List<Path> files = new ArrayList<>();
+                for (Spooled s : batch) {
+                    facts.add(LtxFileFacts.read(s.file())); // before the apply moves them into the log
+                    files.add(s.file());
                 }
-                node.applied(f.name(), facts);
-                db.flushIfDue(FLUSH_EVERY_MS);
-                node.metrics().ltxBytes.labelValues(f.name(), "received").inc(f.fileLength());
-                if (f instanceof Frame.Snapshot) {
-                    node.metrics().snapshotsReceived.labelValues(f.name()).inc();
+                List<LtxPosition> at = null;
+                try {
+                    at = db.applyAll(files);
+                } catch (KVException e) {
+                    LOG.debug("{} files for {} did not apply together ({}); one by one", batch.size(),
+                            db.name(), e.getMessage());
                 }
-            } catch (KVException e) {
-                if (e.code() == io.snkv.ErrorCode.CORRUPT) {
-                    // A damaged file (REPLICATION.md 2.5): fetch it again; the third failure at one position resyncs.
-                    if (!damaged.thirdAt(f.name(), db.position())) {
-                        LOG.warn("{} for {} is damaged ({}); fetching it again", f.type(), f.name(), e.getMessage());
-                        throw new StreamFault("corrupt", "reconnecting after a damaged file for " + f.name(), e);
+                if (at != null) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        applied(db, batch.get(i).frame(), facts.get(i), at.get(i));
                     }
+                    return;
                 }
-                LOG.warn("{} from the primary did not apply to {}: {}; asking for a snapshot", f.type(), f.name(),
-                        e.getMessage());
-                resync.add(f.name());
-                throw new StreamFault("apply", "reconnecting for a snapshot of " + f.name(), e);
+            }
+            for (Spooled s : batch) {
+                applyOne(s);
             }
         } finally {
-            Files.deleteIfExists(spool);
+            for (Spooled s : batch) {
+                Files.deleteIfExists(s.file());
+            }
+        }
+    }
+
+    /** Applies one spooled file; a file that does not apply forces a snapshot next time (or a refetch, 2.5). */
+    private void applyOne(Spooled s) throws IOException {
+        Frame.FileFrame f = s.frame();
+        ReplicatedDatabase db = node.database(f.name());
+        try {
+            LtxFileFacts facts = LtxFileFacts.read(s.file()); // before the apply moves it into the log
+            LtxPosition at = db.apply(s.file(), facts.header());
+            applied(db, f, facts, at);
+        } catch (KVException e) {
+            if (e.code() == io.snkv.ErrorCode.CORRUPT) {
+                // A damaged file (REPLICATION.md 2.5): fetch it again; the third failure at one position resyncs.
+                if (!damaged.thirdAt(f.name(), db.position())) {
+                    LOG.warn("{} for {} is damaged ({}); fetching it again", f.type(), f.name(), e.getMessage());
+                    throw new StreamFault("corrupt", "reconnecting after a damaged file for " + f.name(), e);
+                }
+            }
+            LOG.warn("{} from the primary did not apply to {}: {}; asking for a snapshot", f.type(), f.name(),
+                    e.getMessage());
+            resync.add(f.name());
+            throw new StreamFault("apply", "reconnecting for a snapshot of " + f.name(), e);
+        }
+    }
+
+    /** What follows an applied file: events, metrics, the lag clock, strict-verify and the group flush. */
+    private void applied(ReplicatedDatabase db, Frame.FileFrame f, LtxFileFacts facts, LtxPosition at) throws IOException {
+        LOG.debug("applied {} {} bytes for {}: now at {}", f.type(), f.fileLength(), f.name(), at);
+        resync.remove(f.name());
+        damaged.applied(f.name());
+        lastAppliedTimestamp = facts.header().timestamp();
+        db.recordApply(lastAppliedTimestamp);
+        if (node.settings().strictVerify() && !verified(db)) {
+            LOG.error("strict-verify: {} after applying TXID {} does not match its position {}; asking for a snapshot",
+                    f.name(), Long.toUnsignedString(at.txid()), at);
+            resync.add(f.name());
+            throw new StreamFault("verify", "reconnecting for a snapshot of " + f.name() + " after a failed verification", null);
+        }
+        node.applied(f.name(), facts);
+        db.flushIfDue(FLUSH_EVERY_MS);
+        node.metrics().ltxBytes.labelValues(f.name(), "received").inc(f.fileLength());
+        if (f instanceof Frame.Snapshot) {
+            node.metrics().snapshotsReceived.labelValues(f.name()).inc();
         }
     }
 
