@@ -55,12 +55,17 @@ final class MountedNode {
 
     /** {@code /debug/vars}, or "" while the node does not answer. */
     String vars() {
+        return get("/debug/vars");
+    }
+
+    /** The body of {@code GET path} (e.g. {@code /metrics}), or "" while the node does not answer. */
+    String get(String path) {
         String url = url();
         if (url == null) {
             return "";
         }
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/debug/vars")).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException | InterruptedException e) {
             return "";
@@ -104,9 +109,14 @@ final class MountedNode {
 
     /** SIGTERM (a clean stop), and wait for it. */
     void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        if (!terminate(20)) {
             kill();
         }
+    }
+
+    /** SIGTERM; whether the process ended within {@code seconds}. */
+    boolean terminate(int seconds) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 }

@@ -7,13 +7,8 @@ import io.snkv.KVStoreConfig;
 import io.snkv.ReadOnlyException;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,34 +21,16 @@ class NodeSigtermTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    private Process mount(String name) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "mount", "-config", name + ".yml")
-                .directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
-    }
-
-    private String get(int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException | InterruptedException e) {
-            return "";
-        }
-    }
-
-    private void await(int port, String path, String text) throws Exception {
+    private static void await(MountedNode node, String path, String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!get(port, path).contains(text)) {
-            assertThat(System.nanoTime()).as("%s on %d never showed %s: %s", path, port, text, get(port, path)).isLessThan(deadline);
+        while (!node.get(path).contains(text)) {
+            assertThat(System.nanoTime()).as("%s never showed %s: %s", path, text, node.get(path)).isLessThan(deadline);
             Thread.sleep(20);
         }
     }
@@ -67,37 +44,32 @@ class NodeSigtermTest {
         Files.writeString(dir.resolve("replica.yml"), "fuse:\n  dir: ./mnt2\ndata:\n  dir: ./data2\nhttp:\n  addr: \"127.0.0.1:" + p2
                 + "\"\nlease:\n  type: static\n  candidate: false\n  hostname: host1\n  advertise-url: \"http://127.0.0.1:"
                 + p1 + "\"\n  reconnect-delay: 30s\n");
-        Process primary = mount("primary");
-        Process replica = mount("replica");
+        MountedNode primary = MountedNode.start(dir, "primary", dir.resolve("mnt1"));
+        MountedNode replica = MountedNode.start(dir, "replica", dir.resolve("mnt2"));
         try {
-            await(p1, "/debug/vars", "\"ready\": true");
-            await(p2, "/debug/vars", "\"ready\": true");
+            primary.awaitReady(60);
+            replica.awaitReady(60);
             try (KVStore app = KVStore.open(dir.resolve("mnt1/t.db"))) {
                 app.put("before", "sigterm");
             }
-            await(p2, "/debug/vars", "\"txid\":\"0000000000000002\"");
-            primary.destroy(); // SIGTERM
-            assertThat(primary.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            await(p2, "/metrics", "snkv_stream_frames_received_total{type=\"end\"} 1.0");
+            await(replica, "/debug/vars", "\"txid\":\"0000000000000002\"");
+            assertThat(primary.terminate(30)).as("stopped by SIGTERM").isTrue();
+            await(replica, "/metrics", "snkv_stream_frames_received_total{type=\"end\"} 1.0");
             assertThat(Files.readString(dir.resolve("mnt1/.snkv-node"))).contains("\"role\":\"none\"");
             try (KVStore app = KVStore.open(dir.resolve("mnt1/t.db"))) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.put("after", "sigterm"))
                         .isInstanceOf(ReadOnlyException.class);
             }
-            assertThat(Files.readString(dir.resolve("primary.log"))).doesNotContain("Exception");
-            primary = mount("primary");
-            await(p1, "/debug/vars", "\"ready\": true");
+            assertThat(primary.log()).doesNotContain("Exception");
+            primary = MountedNode.start(dir, "primary", dir.resolve("mnt1"));
+            primary.awaitReady(60);
             try (KVStore app = KVStore.open(dir.resolve("mnt1/t.db"), KVStoreConfig.builder().readOnly(true).build())) {
                 assertThat(app.getString("before")).contains("sigterm");
                 assertThat(app.getString("after")).isEmpty();
             }
         } finally {
-            for (Process p : List.of(primary, replica)) {
-                p.destroy();
-                if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
+            primary.stop();
+            replica.stop();
         }
     }
 }

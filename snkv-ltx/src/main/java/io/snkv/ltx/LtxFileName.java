@@ -25,13 +25,10 @@ public final class LtxFileName {
         return new TxidRange(Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16));
     }
 
-    /** {@code v} as 16 lower-case hex digits, zero-padded. */
+    /** {@code v} as 16 lower-case hex digits, zero-padded (as {@code %016x}). */
     public static String hex16(long v) {
-        char[] c = new char[16];
-        for (int i = 15; i >= 0; i--) {
-            c[i] = Character.forDigit((int) (v & 0xF), 16);
-            v >>>= 4;
-        }
-        return new String(c);
+        return HEX.toHexDigits(v);
     }
+
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 }

@@ -52,7 +52,7 @@ final class ApplyWarmUp {
                     fill(value, rnd);
                     source.put(("warm-up-" + (done % 8)).getBytes(java.nio.charset.StandardCharsets.US_ASCII), value);
                     LtxPosition p = source.capturePosition().orElseThrow();
-                    target.applyLtx(logFileEndingAt(ltx, p.txid()));
+                    target.applyLtx(ltx.resolve(LtxFileName.format(p.txid(), p.txid()))); // one commit, one file
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -76,18 +76,6 @@ final class ApplyWarmUp {
             for (int j = 0; j < 8 && i + j < value.length; j++) {
                 value[i + j] = (byte) (r >>> (8 * j));
             }
-        }
-    }
-
-    private static Path logFileEndingAt(Path ltxDir, long txid) throws IOException {
-        try (Stream<Path> s = Files.list(ltxDir)) {
-            return s.filter(p -> {
-                try {
-                    return LtxFileName.parse(p.getFileName().toString()).maxTxid() == txid;
-                } catch (IllegalArgumentException e) {
-                    return false;
-                }
-            }).findFirst().orElseThrow(() -> new IOException("no log file ends at TXID " + txid));
         }
     }
 

@@ -1236,7 +1236,7 @@ public final class Pager implements AutoCloseable {
     }
 
     /** {@code v} as 8 lower-case hex digits, zero-padded (as {@code %08x}). */
-    static String hex8(int v) {
-        return io.snkv.ltx.LtxFileName.hex16(v & 0xFFFFFFFFL).substring(8);
+    private static String hex8(int v) {
+        return java.util.HexFormat.of().toHexDigits(v);
     }
 }
