@@ -37,7 +37,7 @@ record CodecBenchOptions(int pages, int pageSize, int warmup, int iterations, in
                 case "--warmup" -> warmup = atLeast(option, value, 0);
                 case "--iterations" -> iterations = atLeast(option, value, 1);
                 case "--memory-mib" -> memoryMib = atLeast(option, value, 1);
-                case "--seed" -> seed = parseLong(option, value);
+                case "--seed" -> seed = OptionValues.parseLong(option, value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -65,13 +65,5 @@ record CodecBenchOptions(int pages, int pageSize, int warmup, int iterations, in
             throw new IllegalArgumentException(option + " must be at least " + min);
         }
         return n;
-    }
-
-    private static long parseLong(String option, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes an integer, got " + value);
-        }
     }
 }

@@ -50,11 +50,11 @@ record MultiProcessOptions(int seconds, int warmupSeconds, Path dir, List<MultiP
             }
             String value = args[++i];
             switch (option) {
-                case "--seconds" -> seconds = atLeast(option, value, 1);
-                case "--warmup" -> warmup = atLeast(option, value, 0);
+                case "--seconds" -> seconds = OptionValues.atLeast(option, value, 1);
+                case "--warmup" -> warmup = OptionValues.atLeast(option, value, 0);
                 case "--dir" -> dir = Path.of(value);
                 case "--scenarios" -> scenarios = scenarioList(value);
-                case "--wal-size-limit" -> walSizeLimit = atLeast(option, value, 0);
+                case "--wal-size-limit" -> walSizeLimit = OptionValues.atLeast(option, value, 0);
                 // internal, for the child JVMs
                 case "--role" -> role = value;
                 case "--db" -> db = Path.of(value);
@@ -86,17 +86,5 @@ record MultiProcessOptions(int seconds, int warmupSeconds, Path dir, List<MultiP
             throw new IllegalArgumentException("--scenarios names no scenario");
         }
         return List.copyOf(list);
-    }
-
-    private static int atLeast(String option, String value, int min) {
-        try {
-            int v = Integer.parseInt(value);
-            if (v >= min) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option + " takes an integer >= " + min + ", got " + value);
     }
 }

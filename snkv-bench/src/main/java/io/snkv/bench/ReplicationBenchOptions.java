@@ -100,22 +100,22 @@ record ReplicationBenchOptions(List<String> scenarios, int rounds, int chunks, i
             String value = args[++i];
             switch (option) {
                 case "--scenarios" -> scenarios = scenarioList(value);
-                case "--rounds" -> rounds = atLeast(option, value, 1);
-                case "--chunks" -> chunks = atLeast(option, value, 1);
-                case "--chunk-size" -> chunkSize = atLeast(option, value, 1);
+                case "--rounds" -> rounds = OptionValues.atLeast(option, value, 1);
+                case "--chunks" -> chunks = OptionValues.atLeast(option, value, 1);
+                case "--chunk-size" -> chunkSize = OptionValues.atLeast(option, value, 1);
                 case "--rates" -> rates = rateList(value);
                 case "--rate-seconds" -> rateSeconds = positiveSeconds(option, value);
-                case "--max-commits" -> maxCommits = atLeast(option, value, 1);
-                case "--lag-warmup" -> lagWarmup = atLeast(option, value, 0);
-                case "--value-bytes" -> valueBytes = atLeast(option, value, 1);
-                case "--txns" -> txns = atLeast(option, value, 1);
-                case "--txn-bytes" -> txnBytes = atLeast(option, value, 1);
-                case "--throughput-warmup" -> throughputWarmup = atLeast(option, value, 0);
-                case "--copies" -> copies = atLeast(option, value, 1);
-                case "--commits" -> commits = atLeast(option, value, 1);
-                case "--commit-warmup" -> commitWarmup = atLeast(option, value, 0);
+                case "--max-commits" -> maxCommits = OptionValues.atLeast(option, value, 1);
+                case "--lag-warmup" -> lagWarmup = OptionValues.atLeast(option, value, 0);
+                case "--value-bytes" -> valueBytes = OptionValues.atLeast(option, value, 1);
+                case "--txns" -> txns = OptionValues.atLeast(option, value, 1);
+                case "--txn-bytes" -> txnBytes = OptionValues.atLeast(option, value, 1);
+                case "--throughput-warmup" -> throughputWarmup = OptionValues.atLeast(option, value, 0);
+                case "--copies" -> copies = OptionValues.atLeast(option, value, 1);
+                case "--commits" -> commits = OptionValues.atLeast(option, value, 1);
+                case "--commit-warmup" -> commitWarmup = OptionValues.atLeast(option, value, 0);
                 case "--dir" -> dir = Path.of(value);
-                case "--seed" -> seed = parseLong(option, value);
+                case "--seed" -> seed = OptionValues.parseLong(option, value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -189,25 +189,5 @@ record ReplicationBenchOptions(List<String> scenarios, int rounds, int chunks, i
             // reported below
         }
         throw new IllegalArgumentException(option + " takes seconds in (0, 3600], got " + value);
-    }
-
-    private static int atLeast(String option, String value, int min) {
-        try {
-            int v = Integer.parseInt(value);
-            if (v >= min) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option + " takes an integer >= " + min + ", got " + value);
-    }
-
-    private static long parseLong(String option, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes an integer, got " + value);
-        }
     }
 }
