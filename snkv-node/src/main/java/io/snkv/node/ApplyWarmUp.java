@@ -8,9 +8,7 @@ import io.snkv.ltx.LtxFileName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,10 +81,8 @@ final class ApplyWarmUp {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            TreeDeletion.delete(dir);
         } catch (IOException e) {
             LOG.debug("could not remove the warm-up directory {}: {}", dir, e.toString());
         }

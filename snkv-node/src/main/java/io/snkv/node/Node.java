@@ -98,7 +98,7 @@ public final class Node implements AutoCloseable {
         Files.createDirectories(tmp);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
             for (Path p : ds) {
-                Files.deleteIfExists(p); // spools of an earlier run
+                TreeDeletion.delete(p); // spools, and a warm-up directory, of an earlier run that was killed
             }
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(settings.dataDir().resolve("dbs"))) {

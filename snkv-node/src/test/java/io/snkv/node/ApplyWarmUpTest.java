@@ -29,4 +29,15 @@ class ApplyWarmUpTest {
     void aDirectoryItCannotUseCostsOnlyTheWarmUp() {
         assertThat(ApplyWarmUp.run(tmp.resolve("missing"), 5, 60_000)).isZero();
     }
+
+    @Test
+    void aNodeKilledDuringItsWarmUpStartsAgainAndClearsWhatItLeft() throws Exception {
+        Path left = Files.createDirectories(tmp.resolve("data/tmp/warm-up-123/source-log/dbs"));
+        Files.writeString(left.resolve("x"), "left by a SIGKILL");
+        try (Node n = Node.start(new NodeSettings(tmp.resolve("mnt"), tmp.resolve("data"), "127.0.0.1", 0, "h", null, true,
+                null, null, java.time.Duration.ofMinutes(10), java.time.Duration.ofMillis(100), java.util.List.of()))) {
+            assertThat(n.isReady()).isTrue();
+            assertThat(tmp.resolve("data/tmp/warm-up-123")).doesNotExist();
+        }
+    }
 }
